@@ -36,7 +36,7 @@ import type { IndexBuildProgress } from './sql/env.js';
 import type { Value } from './storage/table.js';
 import { formatFloat4, formatFloat8 } from './types/float.js';
 import { PgArray } from './types/pgarray.js';
-import { EnumValue } from './types/enum_value.js';
+import { EnumValue, hasEnumElements } from './types/enum_value.js';
 import { typeIoByName } from './types/type_io.js';
 import { valueToText, type SqlType, type RegCatalog, typeOid } from './sql/analyze/types.js';
 import { formatArray } from './sql/analyze/arrays.js';
@@ -927,7 +927,8 @@ function outputValue(v: Value, type: string, vecArrays: boolean, reg?: Pick<RegC
  */
 function outputArray(a: PgArray, type: SqlType, reg?: Pick<RegCatalog, 'relationName' | 'userType'>, floatDigits = 1): unknown {
   const elem = a.elemType;
-  if (elem === 'vector' || elem === 'halfvec' || elem === 'sparsevec') return valueToText(a, type, UTC_ZONE);
+  // PGlite has no parser for pgvector's array types or an enum type's: their text.
+  if (elem === 'vector' || elem === 'halfvec' || elem === 'sparsevec' || hasEnumElements(elem)) return valueToText(a, `${elem}[]` as SqlType, UTC_ZONE);
   const conv = (x: unknown): unknown => (x === null ? null : outputValue(x as Value, elem === 'varbit' ? 'bit' : elem, false, reg, floatDigits));
   if (a.dims.length <= 1) return a.elems.map(conv);
   let i = 0;

@@ -18,7 +18,9 @@ import { TYPE_OID, valueToText, type SqlType, typeOid } from '../sql/analyze/typ
 import type { Value } from '../storage/table.js';
 import { describeStatement, type PreparedCache, type ResultField, type StatementResult } from '../sql/exec/statement.js';
 import { typeIoByOid, typeIoByName } from '../types/type_io.js';
-import { isEnumSqlType } from '../types/enum_value.js';
+import { hasEnumElements } from '../types/enum_value.js';
+import { PgArray } from '../types/pgarray.js';
+import { formatArray } from '../sql/analyze/arrays.js';
 import { wallClockUs } from '../types/datetime_funcs.js';
 import type { PreparedStatement } from '../sql/exec/prepared.js';
 
@@ -127,10 +129,13 @@ export function decodeParams(stmt: PreparedStatement, name: string, values: read
     }
     if (format !== 1) throw new PgError(SQLSTATE.protocol_violation, `unsupported format code: ${format}`);
     // An enum type's parameter arrives as its label (enum_recv), read by enum_in at execution.
-    const io = typeIoByOid(stmt.paramOids[i]!) ?? (isEnumSqlType(types[i]!) ? typeIoByName(types[i]!) : undefined);
+    const io = typeIoByOid(stmt.paramOids[i]!) ?? (hasEnumElements(types[i]!) ? typeIoByName(types[i]!) : undefined);
     if (io === undefined) throw pgErr.featureNotSupported(`binary format for parameter $${i + 1} of type ${types[i]}`);
     try {
       out[i] = io.recv(v, -1);
+      // An array of an enum type arrives as its labels: handed on as the array's text, read by
+      // array_in over enum_in at execution.
+      if (out[i] instanceof PgArray && hasEnumElements(io.name)) out[i] = formatArray(out[i] as PgArray, (x) => x as string);
       // A date, time, timetz or timestamp arrives as days / microseconds; a JS number parameter means epoch
       // milliseconds (PGlite's Date serializer), so hand these on as their exact text.
       if (io.name === 'date' || io.name === 'time' || io.name === 'timetz' || io.name === 'timestamp' || io.name === 'timestamptz') out[i] = valueToText(out[i] as Value, io.name, UTC_ZONE);

@@ -9,14 +9,15 @@
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
-import { Table, withColumnAdded, withColumnDropped, type ColumnDef, type TableDef, type Value } from './table.js';
+import { Table, withColumnAdded, withColumnDropped, type ColumnDef, type ColumnType, type TableDef, type Value } from './table.js';
 import { LockWait, RowLockMode, RowLocks, type WaitBlocker } from './row_locks.js';
 import { LockSessions } from './lock_sessions.js';
 import { AdvisoryLocks } from './advisory_locks.js';
 import { ObjectIds, type OidAssignment } from './object_ids.js';
 import type { ViewDef } from './view.js';
 import type { EnumTypeDef } from './enum_type.js';
-import { EnumValue, enumSqlType, isEnumSqlType, enumTypeOid } from '../types/enum_value.js';
+import { EnumValue, enumSqlType, isEnumSqlType, enumTypeOid, hasEnumElements, type EnumSqlType } from '../types/enum_value.js';
+import { PgArray, type ArrayElement } from '../types/pgarray.js';
 import { splitRelationKey, type SchemaDef } from './schema_def.js';
 import { checkSetval, defaultSequenceDef, freshState, nextvalStep, type Sequence, type SequenceDef, type SequenceType } from './sequence.js';
 
@@ -641,7 +642,7 @@ export class Catalog {
   adoptTable(t: Table): void {
     this.tables.set(t.name, t);
     // Rows of enum columns were read as copies of their labels' values: intern them.
-    const cols = t.def.columns.flatMap((c, i) => (isEnumSqlType(c.type) ? [i] : []));
+    const cols = t.def.columns.flatMap((c, i) => (hasEnumElements(c.type) ? [i] : []));
     for (const c of cols) {
       for (let r = 0; r < t.slots; r++) {
         const v = t.get(c, r);
@@ -987,7 +988,20 @@ export class Catalog {
    * label's value) the label's interned value.
    */
   private internEnum<V extends Value | undefined>(v: V): V {
-    return v instanceof EnumValue ? ((this.enumValues.get(v.oid) ?? v) as V) : v;
+    if (v instanceof EnumValue) return (this.enumValues.get(v.oid) ?? v) as V;
+    // An array of an enum type: its elements (a new array only when one was swapped).
+    if (v instanceof PgArray && hasEnumElements(v.elemType)) {
+      let out: ArrayElement[] | null = null;
+      for (let i = 0; i < v.elems.length; i++) {
+        const x = v.elems[i]!;
+        const mine = x instanceof EnumValue ? this.enumValues.get(x.oid) ?? x : x;
+        if (mine === x) continue;
+        out ??= [...v.elems];
+        out[i] = mine;
+      }
+      return (out === null ? v : new PgArray(v.elemType, v.dims, out)) as V;
+    }
+    return v;
   }
 
   /** `row` with its enum values interned ({@link internEnum}); `row` itself when it has none to swap. */
@@ -1003,11 +1017,14 @@ export class Catalog {
     return out ?? row;
   }
 
-  /** The columns (table and column names, in table order) whose type is the enum type with pg_type oid `oid`. */
-  enumTypeUsers(oid: number): { table: string; column: string }[] {
-    const out: { table: string; column: string }[] = [];
+  /**
+   * The columns (table and column names, in table order) whose type is the enum type with
+   * pg_type oid `oid` or its array type (`array`).
+   */
+  enumTypeUsers(oid: number): { table: string; column: string; array: boolean }[] {
+    const out: { table: string; column: string; array: boolean }[] = [];
     for (const t of this.tables.values()) {
-      for (const c of t.def.columns) if (isEnumSqlType(c.type) && enumTypeOid(c.type) === oid) out.push({ table: t.name, column: c.name });
+      for (const c of t.def.columns) if (hasEnumElements(c.type) && enumTypeOid(c.type as EnumSqlType) === oid) out.push({ table: t.name, column: c.name, array: !isEnumSqlType(c.type) });
     }
     return out;
   }
@@ -1092,18 +1109,20 @@ export class Catalog {
   private renameEnumColumns(old: EnumTypeDef, def: EnumTypeDef): () => void {
     const from = enumSqlType(old.oid, old.name);
     const to = enumSqlType(def.oid, def.name);
+    // The type's array type is renamed with it.
+    const renamed = (t: string): string | null => (t === from ? to : t === `${from}[]` ? `${to}[]` : null);
     const changed: { t: Table; def: TableDef }[] = [];
     for (const t of this.tables.values()) {
-      if (!t.def.columns.some((c) => c.type === from)) continue;
+      if (!t.def.columns.some((c) => renamed(c.type) !== null)) continue;
       changed.push({ t, def: t.def });
-      t.replaceDef({ ...t.def, columns: t.def.columns.map((c) => (c.type === from ? { ...c, type: to } : c)) });
+      t.replaceDef({ ...t.def, columns: t.def.columns.map((c) => (renamed(c.type) !== null ? { ...c, type: renamed(c.type) as ColumnType } : c)) });
     }
     // Views keep their columns' types (a CREATE OR REPLACE VIEW compares them).
     const views: ViewDef[] = [];
     for (const [name, v] of this.views) {
-      if (!v.columns.some((c) => c.type === from)) continue;
+      if (!v.columns.some((c) => renamed(c.type) !== null)) continue;
       views.push(v);
-      this.views.set(name, { ...v, columns: v.columns.map((c) => (c.type === from ? { ...c, type: to } : c)) });
+      this.views.set(name, { ...v, columns: v.columns.map((c) => (renamed(c.type) !== null ? { ...c, type: renamed(c.type) as typeof c.type } : c)) });
     }
     return () => {
       for (const c of changed) c.t.replaceDef(c.def);

@@ -39,7 +39,7 @@ import type { Numeric } from '../types/numeric.js';
 import type { Jsonb } from '../types/jsonb.js';
 import type { Interval } from '../types/interval.js';
 import type { TimeTz } from '../types/timetz.js';
-import { isEnumSqlType, enumTypeOid, type EnumValue, type EnumSqlType } from '../types/enum_value.js';
+import { isEnumSqlType, enumTypeOid, hasEnumElements, type EnumValue, type EnumSqlType } from '../types/enum_value.js';
 
 /**
  * Format version of a table's checkpoint payload ({@link Table.writeTo}). 1: no segment files;
@@ -72,7 +72,7 @@ export type ScalarColumnType =
  * ({@link EnumSqlType}, `enum:<oid>:<name>`), whose values are the catalog's interned
  * {@link EnumValue}s.
  */
-export type ColumnType = ScalarColumnType | `${ScalarColumnType}[]` | EnumSqlType;
+export type ColumnType = ScalarColumnType | `${ScalarColumnType}[]` | EnumSqlType | `${EnumSqlType}[]`;
 
 /**
  * A value: what a column holds for one row, or an expression yields. int8 is a number when
@@ -346,7 +346,8 @@ export class Table {
    */
   replaceDef(def: TableDef): void {
     // An enum type's rename renames the columns' type (EnumSqlType holds the name), not their values.
-    const sameType = (a: ColumnType, b: ColumnType) => a === b || (isEnumSqlType(a) && isEnumSqlType(b) && enumTypeOid(a) === enumTypeOid(b));
+    const sameType = (a: ColumnType, b: ColumnType) =>
+      a === b || (hasEnumElements(a) && hasEnumElements(b) && isEnumSqlType(a) === isEnumSqlType(b) && enumTypeOid(a as EnumSqlType) === enumTypeOid(b as EnumSqlType));
     assert(
       def.columns.length === this.def.columns.length && def.columns.every((c, i) => sameType(c.type, this.def.columns[i]!.type) && c.typmod === this.def.columns[i]!.typmod),
       'replaceDef keeps the stored columns',
@@ -360,7 +361,7 @@ export class Table {
     // Asked on every insert: computed once per definition (the def is replaced, never mutated).
     if (this.enumsOf !== this.def) {
       this.enumsOf = this.def;
-      this.enums = this.def.columns.some((c) => isEnumSqlType(c.type));
+      this.enums = this.def.columns.some((c) => hasEnumElements(c.type));
     }
     return this.enums;
   }

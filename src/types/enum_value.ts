@@ -33,13 +33,22 @@ export class EnumValue {
 /** An enum type among the SQL types: `enum:<pg_type oid>:<type name>`. */
 export type EnumSqlType = `enum:${number}:${string}`;
 
-/** The SQL type of enum type `name` with pg_type oid `oid`. */
+/**
+ * The SQL type of enum type `name` with pg_type oid `oid`. Its array type is the same string
+ * followed by `[]`, so a name that itself ends in `[]` (a quoted identifier) is followed by a
+ * NUL, which no identifier holds.
+ */
 export function enumSqlType(oid: number, name: string): EnumSqlType {
-  return `enum:${oid}:${name}`;
+  return name.endsWith('[]') ? `enum:${oid}:${name}\u0000` : `enum:${oid}:${name}`;
 }
 
-/** True for an enum type's {@link EnumSqlType}. */
+/** True for an enum type's {@link EnumSqlType} (not for its array type). */
 export function isEnumSqlType(t: string): t is EnumSqlType {
+  return t.startsWith('enum:') && !t.endsWith('[]');
+}
+
+/** True for an enum type or its array type: the types whose input reads the catalog's labels. */
+export function hasEnumElements(t: string): boolean {
   return t.startsWith('enum:');
 }
 
@@ -50,7 +59,16 @@ export function enumTypeOid(t: EnumSqlType): number {
 
 /** The type name (unquoted) of an {@link EnumSqlType}. */
 export function enumTypeName(t: EnumSqlType): string {
-  return t.slice(t.indexOf(':', 5) + 1);
+  const n = t.slice(t.indexOf(':', 5) + 1);
+  return n.endsWith('\u0000') ? n.slice(0, -1) : n;
+}
+
+/**
+ * The pg_type oid of the array type of an {@link EnumSqlType}: CREATE TYPE takes it right
+ * before the type's own (storage/enum_type.ts enumCreateOids).
+ */
+export function enumArrayOid(t: EnumSqlType): number {
+  return enumTypeOid(t) - 1;
 }
 
 /** enum_cmp: by sort position (two values of one type). */

@@ -14,9 +14,10 @@ import type { Numeric } from './numeric.js';
 import type { Jsonb } from './jsonb.js';
 import type { Interval } from './interval.js';
 import type { TimeTz } from './timetz.js';
+import type { EnumValue } from './enum_value.js';
 
 /** One element of an array value (the element type's runtime representation). */
-export type ArrayElement = number | bigint | string | boolean | Numeric | Jsonb | Interval | TimeTz | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | null;
+export type ArrayElement = number | bigint | string | boolean | Numeric | Jsonb | Interval | TimeTz | EnumValue | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | null;
 
 export class PgArray {
   constructor(

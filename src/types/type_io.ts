@@ -18,7 +18,7 @@
  * ndim x (int32 length, int32 lower bound), then per element int32 byte length (-1: NULL) and
  * the element's own send bytes.
  */
-import { isEnumSqlType, enumTypeName, enumTypeOid, type EnumSqlType, type EnumValue } from './enum_value.js';
+import { isEnumSqlType, hasEnumElements, enumTypeName, enumTypeOid, enumArrayOid, type EnumSqlType, type EnumValue } from './enum_value.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
 import { vectorSend, vectorRecv, formatVector } from './vector.js';
@@ -281,7 +281,23 @@ for (const [name, oid, arrayOid] of SCALARS) {
 
 /** The registry row of a type by its SQL-layer name (`int4`, `vector[]`, an enum type's), or undefined. */
 export function typeIoByName(name: string): TypeIo | undefined {
-  return byName.get(name) ?? (isEnumSqlType(name) ? enumTypeIo(name) : undefined);
+  const io = byName.get(name);
+  if (io !== undefined || !hasEnumElements(name)) return io;
+  return isEnumSqlType(name) ? enumTypeIo(name) : enumArrayTypeIo(name.slice(0, -2) as EnumSqlType);
+}
+
+/**
+ * An enum type's array type (`_mood`): array_send / array_recv over enum_send / enum_recv, so
+ * `recv` gives an array of labels (strings) for the caller to read with enum_in.
+ */
+function enumArrayTypeIo(elemType: EnumSqlType): TypeIo {
+  const elem = enumTypeIo(elemType);
+  return {
+    name: `${elemType}[]`, typname: `_${elem.typname}`, oid: enumArrayOid(elemType), typlen: -1, elemOid: elem.oid, arrayOid: 0,
+    send: (v) => arraySend(v as PgArray, elem),
+    recv: (b) => arrayRecv(b, elem),
+    toJs: identity,
+  };
 }
 
 /**
@@ -292,7 +308,7 @@ export function typeIoByName(name: string): TypeIo | undefined {
  */
 export function enumTypeIo(type: EnumSqlType): TypeIo {
   return {
-    name: type, typname: enumTypeName(type), oid: enumTypeOid(type), typlen: 4, elemOid: 0, arrayOid: 0,
+    name: type, typname: enumTypeName(type), oid: enumTypeOid(type), typlen: 4, elemOid: 0, arrayOid: enumArrayOid(type),
     send: (v) => utf8.encode((v as unknown as EnumValue).label),
     recv: (b) => {
       try {

@@ -55,10 +55,11 @@ const AWKWARD = [
 
 /** The schema: every column type vecgres stores, serial ids (one sequence never used), a composite key. */
 const SCHEMA = [
-  // Enum types come first in the dump (no column of one yet: their values are 0A000).
+  // Enum types come first in the dump, before the tables whose columns have them or their arrays.
   "CREATE TYPE doc_status AS ENUM ('draft', 'it''s \\ live', 'archived')",
   'CREATE TYPE "Empty Enum" AS ENUM ()',
   "COMMENT ON TYPE doc_status IS 'where a document is'",
+  `CREATE TABLE enum_rows (id int PRIMARY KEY, st doc_status DEFAULT 'draft', sts doc_status[] NOT NULL DEFAULT '{draft}', e "Empty Enum"[])`,
   `CREATE TABLE docs (
     id serial PRIMARY KEY, embedding vector(${DIM}), h halfvec(${DIM}), s sparsevec(10), free vector,
     title text NOT NULL DEFAULT 'untitled', category varchar(16), code char(4), price numeric(10,2), nfree numeric,
@@ -157,6 +158,8 @@ function dataStatements(rng: Prng): string[] {
   out.push("INSERT INTO books (author, parent, title) VALUES (1, NULL, 't1'), (1, 1, 't2'), (2, 2, 't3')");
   out.push("INSERT INTO books VALUES (10, 2, NULL, 'explicit id')");
   out.push("INSERT INTO zz_renamed (note) VALUES ('r')");
+  out.push(`INSERT INTO enum_rows VALUES (1, 'archived', '{"it''s \\\\ live",NULL,archived}', '{}'), (2, NULL, '{{draft,archived},{archived,draft}}', NULL)`);
+  out.push('INSERT INTO enum_rows (id) VALUES (3)');
   return out;
 }
 
@@ -193,6 +196,7 @@ const TABLE_QUERIES = [
   'SELECT id::text, name, age::text FROM authors ORDER BY id',
   'SELECT id::text, author::text, parent::text, title FROM books ORDER BY id',
   'SELECT id::text, note FROM zz_renamed ORDER BY id',
+  'SELECT id::text, st::text, sts::text, e::text FROM enum_rows ORDER BY id',
   'SELECT id::text, title, category::text FROM titled ORDER BY id',
   'SELECT k::text, "Title" FROM "Odd View" ORDER BY k',
   'SELECT * FROM a_titled ORDER BY id',
@@ -248,7 +252,7 @@ function knnQueries(rng: Prng): string[] {
 const ENUMS_QUERY = "SELECT t.typname::text, e.enumlabel::text, obj_description(t.oid, 'pg_type') FROM pg_type t LEFT JOIN pg_enum e ON e.enumtypid = t.oid WHERE t.typtype = 'e' ORDER BY 1, e.enumsortorder";
 const INDEXES_QUERY =
   "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' " +
-  "AND tablename IN ('docs', 'Mixed Case', 'pairs', 'never_used', 'defaults_t', 'no_columns', 'authors', 'books', 'zz_renamed') ORDER BY indexname";
+  "AND tablename IN ('docs', 'Mixed Case', 'pairs', 'never_used', 'defaults_t', 'no_columns', 'authors', 'books', 'zz_renamed', 'enum_rows') ORDER BY indexname";
 /**
  * pg_indexes without the indexes whose text vecgres prints differently from ruleutils (a
  * predicate's literals without their `::text` casts, `IN (...)` not as `= ANY (ARRAY[...])`).
@@ -386,7 +390,7 @@ test('with PGVECTOR_URL: the dump loads into native PostgreSQL + pgvector with p
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('DROP TABLE IF EXISTS public.docs, public."Mixed Case", public.pairs, public.never_used, public.defaults_t, public.no_columns, public.books, public.authors, public.zz_renamed, public."odd\nCREATE TABLE injected (x int);" CASCADE');
+    await client.query('DROP TABLE IF EXISTS public.docs, public."Mixed Case", public.pairs, public.never_used, public.defaults_t, public.no_columns, public.books, public.authors, public.zz_renamed, public.enum_rows, public."odd\nCREATE TABLE injected (x int);" CASCADE');
     const file = join(dir, 'dump.sql');
     writeFileSync(file, copyDump);
     const r = await psql([url, '-f', file]);

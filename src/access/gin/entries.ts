@@ -19,6 +19,7 @@
 import { Jsonb, JsonbObject, type JsonbValue } from '../../types/jsonb.js';
 import { Numeric } from '../../types/numeric.js';
 import { PgArray } from '../../types/pgarray.js';
+import { EnumValue } from '../../types/enum_value.js';
 import type { Value } from '../../storage/table.js';
 import type { ScanKeyOp } from '../am.js';
 
@@ -36,7 +37,7 @@ export interface GinQuery {
   empty: boolean;
 }
 
-/** Element types whose values are equal exactly when their entries are (array_ops). */
+/** Built-in element types whose values are equal exactly when their entries are (array_ops); enum types' are too. */
 export const GIN_ARRAY_ELEMENT_TYPES: ReadonlySet<string> = new Set([
   'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'varchar', 'bool', 'uuid', 'date', 'timestamp', 'timestamptz',
 ]);
@@ -48,6 +49,8 @@ function scalarText(v: Value | JsonbValue): string {
   if (typeof v === 'bigint') return `N${String(Number(v))}`;
   if (typeof v === 'boolean') return `B${v ? 't' : 'f'}`;
   if (typeof v === 'string') return `S${v}`;
+  // An enum value by its label's oid, which RENAME VALUE keeps.
+  if (v instanceof EnumValue) return `E${v.oid}`;
   if (v === null) return 'Z';
   return `O${String(v)}`;
 }

@@ -13,6 +13,7 @@ import type { KeyOpClass, OrderedBuildInput, OrderedIndexAm, RawOptions } from '
 import { parseIntOptions, type IntOptionDef } from '../shared/reloptions.js';
 import { GinIndex } from './gin-index.js';
 import { GIN_ARRAY_ELEMENT_TYPES, GIN_OPERATORS, type GinOpclass } from './entries.js';
+import { isEnumSqlType } from '../../types/enum_value.js';
 
 const CPU_OPERATOR_COST = 0.0025;
 const CPU_INDEX_TUPLE_COST = 0.005;
@@ -31,9 +32,9 @@ function parseBool(text: string): boolean | null {
   return null;
 }
 
-/** The array types array_ops indexes here: arrays of {@link GIN_ARRAY_ELEMENT_TYPES}. */
+/** The array types array_ops indexes here: arrays of {@link GIN_ARRAY_ELEMENT_TYPES} and of enum types. */
 function ginArray(type: string): boolean {
-  return type.endsWith('[]') && GIN_ARRAY_ELEMENT_TYPES.has(type.slice(0, -2));
+  return type.endsWith('[]') && (GIN_ARRAY_ELEMENT_TYPES.has(type.slice(0, -2)) || isEnumSqlType(type.slice(0, -2)));
 }
 
 const OPCLASSES: readonly KeyOpClass[] = [

@@ -22,6 +22,7 @@ import { sparsevecCmp, type SparseVector } from '../../types/sparsevec.js';
 import { bitCmp, type BitString } from '../../types/bit.js';
 import { type Jsonb, jsonbValueEquals } from '../../types/jsonb.js';
 import { textOrder } from '../../types/text_order.js';
+import { enumCmp, isEnumSqlType, type EnumValue } from '../../types/enum_value.js';
 import { DATETIME_CMP } from './datetime_functions.js';
 import type { SqlType } from './types.js';
 
@@ -40,6 +41,8 @@ function numberCmp(a: Value, b: Value): number {
 }
 
 const stringCmp: Cmp = (a, b) => textOrder(a as string, b as string);
+
+const enumElementCmp: Cmp = (a, b) => enumCmp(a as EnumValue, b as EnumValue);
 
 /**
  * The default B-tree comparison of array elements of type `t` (the element type's
@@ -68,6 +71,8 @@ export function elementComparator(t: SqlType): Cmp | null {
     case 'bit': case 'varbit':
       return (a, b) => bitCmp(a as BitString, b as BitString);
     default:
+      // An enum type's elements by their labels' sort positions (enum_cmp).
+      if (isEnumSqlType(t)) return enumElementCmp;
       return DATETIME_CMP[t] ?? null;
   }
 }

@@ -13,6 +13,7 @@
 import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
 import { resolveTypeName } from './expr.js';
+import { enumTypeOf } from '../exec/catalog_describe.js';
 import { valueFromText, valueToText, type SqlType } from './types.js';
 import { readsClock } from '../../types/datetime.js';
 
@@ -55,7 +56,8 @@ export function foldClockLiterals(env: SqlEnv, raw: PgNode, type: SqlType, typmo
   const cast = raw.TypeCast;
   if (cast === undefined) return raw;
   const arg = foldClockLiterals(env, cast.arg as PgNode, 'text', -1);
-  const { type: to, typmod: mod } = resolveTypeName(cast.typeName.TypeName ?? cast.typeName);
+  // A cast to an enum type (or its array type) reads no clock, but names the type.
+  const { type: to, typmod: mod } = resolveTypeName(cast.typeName.TypeName ?? cast.typeName, (n) => enumTypeOf(env, n));
   const inner = folded(arg, to, mod);
   // A cast to the column's own type is the constant alone (it is coerced to that type), which
   // pg_get_expr then prints as PostgreSQL does: `'2024-01-01'::date`.

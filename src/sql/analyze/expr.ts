@@ -16,7 +16,7 @@ import { TimeTz, adjustTimetzTypmod, timestamptzToTimetz, timeToTimetz, timetzAt
 import { ageTimestamptz, instantOf, localTimeOf } from '../../types/timestamptz_funcs.js';
 import type { Value } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
-import { EnumValue, enumCmp, isEnumSqlType, type EnumSqlType } from '../../types/enum_value.js';
+import { EnumValue, enumCmp, isEnumSqlType, hasEnumElements, type EnumSqlType } from '../../types/enum_value.js';
 import { type SqlType, type ArraySqlType, type ArrayElemSqlType, typeByName, isNumeric, numericRank, castValue, castPrintsFloats, canCast, toInt8, isArrayType, isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, typeCategory, isUnsupportedBuiltinType, formatType, type OidSqlType, type RegCatalog, type RegNames, isOidFamily, isDatetime, regIn, regOut, valueFromText, typeName, typeOid } from './types.js';
 import { textOrder } from '../../types/text_order.js';
 import { charTypmodIn, bpcharCmp } from '../../types/character.js';
@@ -44,7 +44,7 @@ import { PG_VERSION, VECGRES_VERSION } from '../../common/version.js';
 import { checkInt2, intNot } from '../../types/int.js';
 import { randomUuid } from '../../types/uuid.js';
 import {
-  type Overload, type FnN, TYPE_CMP, VECTOR_ONLY_OPERATORS, JSONB_OPERATORS, BITWISE_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
+  type Overload, type FnN, TYPE_CMP, arrayTypeComparator, VECTOR_ONLY_OPERATORS, JSONB_OPERATORS, BITWISE_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
 } from './overloads.js';
 import { Jsonb, type JsonbValue, jsonbBuildObject, quoteJsonString, jsonbPath, jsonbAsText } from '../../types/jsonb.js';
 import { jsonPath, jsonAsText } from '../../types/json_text.js';
@@ -433,6 +433,13 @@ export interface CatalogLookups extends Required<Pick<RegCatalog, 'userType' | '
   colDescription(oid: number, attnum: number): string | null;
   /** pg_relation_is_publishable(oid): true for a table, false for an index. */
   isPublishable(oid: number): boolean | null;
+  /**
+   * enum_range(anyenum, anyenum): the values of the enum type with pg_type oid `typeOid` in
+   * sort order from `lower` up to `upper` (null: no bound).
+   */
+  enumRange(typeOid: number, lower: EnumValue | null, upper: EnumValue | null): EnumValue[];
+  /** enum_first / enum_last: the type's first or last value in sort order. */
+  enumEndpoint(typeOid: number, last: boolean): EnumValue;
 }
 
 /** What an expression may refer to while it is analyzed. */
@@ -559,14 +566,14 @@ export function resolveTypeName(tn: PgNode, enumType?: (name: string) => EnumSql
     const e = names.length === 1 || names[0] === 'public' ? enumType?.(last) ?? null : null;
     if (e !== null && base === null) {
       if ((tn.typmods ?? []).length > 0) throw new PgError(SQLSTATE.syntax_error, `type modifier is not allowed for type "${last}"`, pos(tn.location));
-      if (tn.arrayBounds !== undefined) throw pgErr.featureNotSupported(`the array type of enum type ${typeName(e)}`);
-      return { type: e, typmod: -1 };
+      return { type: tn.arrayBounds !== undefined ? `${e}[]` : e, typmod: -1 };
     }
     // `"char"` (the one-byte type) reaches here quoted; plain CHAR is bpchar.
     if (isUnsupportedBuiltinType(last)) {
       throw new PgError(SQLSTATE.feature_not_supported, `type ${last === 'char' ? '"char"' : last} is not supported`, pos(tn.location));
     }
-    throw new PgError(SQLSTATE.undefined_object, `type "${last}" does not exist`, pos(tn.location));
+    // TypeNameToString: the name as written, qualified, with `[]` for an array type.
+    throw new PgError(SQLSTATE.undefined_object, `type "${names.join('.')}${tn.arrayBounds !== undefined ? '[]' : ''}" does not exist`, pos(tn.location));
   }
   let typmod = -1;
   const mods: PgNode[] = tn.typmods ?? [];
@@ -972,7 +979,7 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
   }
   // text -> enum is enum_in over the value's text (an I/O conversion), which reads the catalog:
   // a constant is read here, anything else when the cast runs (exec/eval.ts).
-  if (isEnumSqlType(type) && arg.type !== type && arg.k === 'const') {
+  if (hasEnumElements(type) && arg.type !== type && arg.k === 'const') {
     if (arg.value === null) return castConst(type, typmod, null);
     // Folded as the planner folds it (no position on its error), unlike a literal's input.
     const text = castValue(arg.value, arg.type, 'text', -1, scope.zone, true, 1, scope.clock) as string;
@@ -1010,7 +1017,7 @@ function literalInput(scope: ExprScope, value: Value, type: SqlType, location: n
   try {
     // A reg* literal (or an array of them) names objects, an enum literal a label of its type:
     // their input reads the catalog.
-    if ((type.startsWith('reg') || isEnumSqlType(type)) && typeof value === 'string') return valueFromText(value, type, -1, scope.zone, scopeRegCatalog(scope));
+    if ((type.startsWith('reg') || hasEnumElements(type)) && typeof value === 'string') return valueFromText(value, type, -1, scope.zone, scopeRegCatalog(scope));
     return castValue(value, 'unknown', type, -1, scope.zone, true, 1, scope.clock);
   } catch (err) {
     if (err instanceof PgError && err.position === undefined && location !== undefined && location >= 0) {
@@ -1057,7 +1064,7 @@ function overloadedOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: 
   // anycompatiblearray || anycompatiblearray: an untyped side opposite an array is that array.
   if (op === '||' && l.type === 'unknown' && isArrayType(r.type)) l = coerceTo(scope, l, r.type, -1, exprLocation(l, location));
   else if (op === '||' && r.type === 'unknown' && isArrayType(l.type)) r = coerceTo(scope, r, l.type, -1, exprLocation(r, location));
-  const res = resolveOverload(operatorOverloads(op), [l.type, r.type], true);
+  const res = resolveOverload(operatorOverloads(op, l.type, r.type), [l.type, r.type], true);
   if (!res.ok) {
     const textish = (t: SqlType) => t === 'unknown' || t === 'text';
     if (op === '||' && (textish(l.type) || textish(r.type)) && !isArrayType(l.type) && !isArrayType(r.type)) return null;
@@ -1699,7 +1706,7 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
       let r = analyzeExpr(scope, n.rexpr);
       if (r.type === 'unknown') {
         const arr = arrayTypeOf(l.type === 'unknown' ? 'text' : l.type);
-        if (arr === null && (l.type === 'timetz' || isEnumSqlType(l.type))) throw pgErr.featureNotSupported(`arrays of ${typeName(l.type)}`);
+        if (arr === null && l.type === 'timetz') throw pgErr.featureNotSupported(`arrays of ${typeName(l.type)}`);
         if (arr !== null) r = coerceTo(scope, r, arr, -1, exprLocation(r, n.location));
       }
       if (!isArrayType(r.type)) {
@@ -2161,7 +2168,7 @@ export function comparatorFor(type: SqlType): Cmp {
   if (type === 'bytea') return (a, b) => byteaCmp(a as Uint8Array, b as Uint8Array);
   if (type === 'bool') return boolCmp;
   if (isEnumSqlType(type)) return enumValueCmp;
-  const c = TYPE_CMP[type];
+  const c = isArrayType(type) ? arrayTypeComparator(type) : TYPE_CMP[type];
   if (c !== undefined) return c;
   throw pgErr.featureNotSupported(`ORDER BY a value of type ${typeName(type)}`);
 }
@@ -2936,7 +2943,7 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
   if ((name === 'min' || name === 'max') && arg.type === 'varchar') arg = coerceTo(scope, arg, 'text', -1);
   // min(oid) / max(oid) serve the reg* types too (binary coercible to oid).
   if ((name === 'min' || name === 'max') && isOidFamily(arg.type)) arg = applyArg(scope, arg, 'oid', n.location);
-  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'oid' || arg.type === 'text' || arg.type === 'bpchar' || isDatetimeFamily(arg.type) || isEnumSqlType(arg.type) || (isArrayType(arg.type) && TYPE_CMP[arg.type] !== undefined) ? comparatorFor(arg.type) : null) : null;
+  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'oid' || arg.type === 'text' || arg.type === 'bpchar' || isDatetimeFamily(arg.type) || isEnumSqlType(arg.type) || (isArrayType(arg.type) && arrayTypeComparator(arg.type) !== undefined) ? comparatorFor(arg.type) : null) : null;
   const sa = scalarAggregate(name, arg.type, cmp) ?? statAggregate(name, arg.type);
   if (sa === null) throw undefinedFunction(name, [arg.type], n.location);
   analyzedArgs = [arg];
@@ -3695,6 +3702,29 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
           return parts.join(delim as string);
         },
       });
+    }
+    case 'enum_first':
+    case 'enum_last':
+    case 'enum_range': {
+      // (anyenum [, anyenum]): only the argument's type is read (enum_range's bounds' values
+      // too); not strict. The labels are read when the call runs: they change with ALTER TYPE.
+      const n = args.length;
+      if (n < 1 || n > (name === 'enum_range' ? 2 : 1)) throw undefinedFunction(name, types(), location);
+      const known = args.find((x) => x.type !== 'unknown')?.type;
+      if (known === undefined || !isEnumSqlType(known)) throw undefinedFunction(name, types(), location);
+      const a = args.map((x) => (x.type === 'unknown' ? coerceTo(scope, x, known, -1, exprLocation(x, location)) : x));
+      if (a.some((x) => x.type !== known)) throw undefinedFunction(name, types(), location);
+      const lookups = scope.catalogLookups?.();
+      if (lookups === undefined) throw pgErr.featureNotSupported(`${name}() here`);
+      const oid = typeOid(known);
+      if (name !== 'enum_range') return { k: 'fn', type: known, name, args: a, strict: false, fn: () => lookups.enumEndpoint(oid, name === 'enum_last') };
+      return {
+        k: 'fn', type: `${known}[]`, name, args: a, strict: false,
+        fn: ([lo, hi]) => {
+          const values = lookups.enumRange(oid, n === 2 ? (lo as EnumValue | null) : null, n === 2 ? (hi as EnumValue | null) : null);
+          return new PgArray(known, values.length === 0 ? [] : [values.length], values);
+        },
+      };
     }
     case 'pg_typeof': {
       // pg_typeof("any"): the argument's type as regtype (its typmod dropped); an untyped

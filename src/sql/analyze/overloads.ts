@@ -22,7 +22,8 @@ import type { Value } from '../../storage/table.js';
 import type { TimeZone } from '../../types/timezone.js';
 import type { Prng } from '../../common/prng.js';
 import type { Fn1, Fn2 } from './expr.js';
-import { type SqlType, castContext, isNumeric, isArrayType, ARRAY_ELEM_TYPES } from './types.js';
+import { type SqlType, type ArrayElemSqlType, castContext, isNumeric, isArrayType, ARRAY_ELEM_TYPES } from './types.js';
+import { hasEnumElements } from '../../types/enum_value.js';
 import {
   l2Distance, innerProduct, negativeInnerProduct, cosineDistance, l1Distance, vectorDims, vectorNorm, l2Normalize,
   vectorAdd, vectorSub, vectorMul, vectorCmp, subvector, vectorConcat, vectorBinaryQuantize,
@@ -91,14 +92,14 @@ function add(map: Map<string, Overload[]>, name: string, o: Overload): void {
   list.push(o);
 }
 
-function cmpOps(type: SqlType, cmp: (a: Value, b: Value) => number, exactArrays?: true): void {
+function cmpOps(type: SqlType, cmp: (a: Value, b: Value) => number, exactArrays?: true, into = ops): void {
   const x = exactArrays === true ? { exactArrays } : {};
-  add(ops, '=', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) === 0 });
-  add(ops, '<>', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) !== 0 });
-  add(ops, '<', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) < 0 });
-  add(ops, '<=', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) <= 0 });
-  add(ops, '>', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) > 0 });
-  add(ops, '>=', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) >= 0 });
+  add(into, '=', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) === 0 });
+  add(into, '<>', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) !== 0 });
+  add(into, '<', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) < 0 });
+  add(into, '<=', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) <= 0 });
+  add(into, '>', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) > 0 });
+  add(into, '>=', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) >= 0 });
 }
 
 /** The comparison behind ORDER BY and btree order for each vector-family type. */
@@ -268,22 +269,52 @@ export const JSONB_OPERATORS = new Set(['->', '->>', '#>', '#>>', '@>', '<@', '?
 // overlap (arraycontains, arraycontained, arrayoverlap), one overload per element type; both
 // sides must be the same array type, as for PostgreSQL's anyarray. `||` is resolved by the
 // analyzer (array_cat / array_append / array_prepend are anycompatible and not strict).
-for (const e of ARRAY_ELEM_TYPES) {
+// The built-in element types' operators are made here; an enum type's, when first asked for.
+function arrayOperators(e: ArrayElemSqlType, into: Map<string, Overload[]>): ((a: Value, b: Value) => number) | undefined {
   const arr = `${e}[]` as SqlType;
   const cmp = elementComparator(e);
   const eq = elementEquality(e);
+  let c: ((a: Value, b: Value) => number) | undefined;
   if (cmp !== null) {
-    const c = arrayComparator(cmp);
-    TYPE_CMP[arr] = c;
-    cmpOps(arr, c, true);
+    c = arrayComparator(cmp);
+    cmpOps(arr, c, true, into);
   } else if (eq !== null) {
-    add(ops, '=', { args: [arr, arr], result: 'bool', exactArrays: true, impl: (a: Value, b: Value) => arrayEquals(a as PgArray, b as PgArray, eq) });
-    add(ops, '<>', { args: [arr, arr], result: 'bool', exactArrays: true, impl: (a: Value, b: Value) => !arrayEquals(a as PgArray, b as PgArray, eq) });
+    add(into, '=', { args: [arr, arr], result: 'bool', exactArrays: true, impl: (a: Value, b: Value) => arrayEquals(a as PgArray, b as PgArray, eq) });
+    add(into, '<>', { args: [arr, arr], result: 'bool', exactArrays: true, impl: (a: Value, b: Value) => !arrayEquals(a as PgArray, b as PgArray, eq) });
   }
-  if (eq === null) continue;
-  add(ops, '@>', { args: [arr, arr], result: 'bool', exactArrays: true, impl: (a: Value, b: Value) => arrayContainCompare(a as PgArray, b as PgArray, eq, true) });
-  add(ops, '<@', { args: [arr, arr], result: 'bool', exactArrays: true, impl: (a: Value, b: Value) => arrayContainCompare(b as PgArray, a as PgArray, eq, true) });
-  add(ops, '&&', { args: [arr, arr], result: 'bool', exactArrays: true, impl: (a: Value, b: Value) => arrayContainCompare(a as PgArray, b as PgArray, eq, false) });
+  if (eq === null) return c;
+  add(into, '@>', { args: [arr, arr], result: 'bool', exactArrays: true, impl: (a: Value, b: Value) => arrayContainCompare(a as PgArray, b as PgArray, eq, true) });
+  add(into, '<@', { args: [arr, arr], result: 'bool', exactArrays: true, impl: (a: Value, b: Value) => arrayContainCompare(b as PgArray, a as PgArray, eq, true) });
+  add(into, '&&', { args: [arr, arr], result: 'bool', exactArrays: true, impl: (a: Value, b: Value) => arrayContainCompare(a as PgArray, b as PgArray, eq, false) });
+  return c;
+}
+
+for (const e of ARRAY_ELEM_TYPES) {
+  const c = arrayOperators(e, ops);
+  if (c !== undefined) TYPE_CMP[`${e}[]`] = c;
+}
+
+/** The operators and array_cmp of each enum type's array type, made on first use. */
+const enumArrayOps = new Map<SqlType, { ops: Map<string, Overload[]>; cmp: ((a: Value, b: Value) => number) | undefined }>();
+
+function enumArrayOperators(arr: SqlType): { ops: Map<string, Overload[]>; cmp: ((a: Value, b: Value) => number) | undefined } {
+  let o = enumArrayOps.get(arr);
+  if (o === undefined) {
+    const m = new Map<string, Overload[]>();
+    o = { ops: m, cmp: arrayOperators(arr.slice(0, -2) as ArrayElemSqlType, m) };
+    enumArrayOps.set(arr, o);
+  }
+  return o;
+}
+
+/** True for the array type of an enum type. */
+function isEnumArray(t: SqlType): boolean {
+  return isArrayType(t) && hasEnumElements(t);
+}
+
+/** array_cmp of array type `arr` (ORDER BY, min / max), or undefined when its elements have no order. */
+export function arrayTypeComparator(arr: SqlType): ((a: Value, b: Value) => number) | undefined {
+  return isEnumArray(arr) ? enumArrayOperators(arr).cmp : TYPE_CMP[arr];
 }
 
 /** array_eq over an element type without an ordering (jsonb): same shape, elements equal (NULL = NULL). */
@@ -295,9 +326,14 @@ function arrayEquals(a: PgArray, b: PgArray, eq: (x: Value, y: Value) => boolean
   });
 }
 
-/** Operators vecgres resolves here (the others are the analyzer's built-in scalar ones). */
-export function operatorOverloads(op: string): readonly Overload[] {
-  return ops.get(op) ?? [];
+/**
+ * Operators vecgres resolves here (the others are the analyzer's built-in scalar ones);
+ * `operands`: the operand types, whose enum array types add their own (anyarray) operators.
+ */
+export function operatorOverloads(op: string, ...operands: SqlType[]): readonly Overload[] {
+  const base = ops.get(op) ?? [];
+  const extra = operands.filter((t, i) => isEnumArray(t) && operands.indexOf(t) === i).flatMap((t) => enumArrayOperators(t).ops.get(op) ?? []);
+  return extra.length === 0 ? base : [...base, ...extra];
 }
 
 /** pgvector's functions by name (lower case), or undefined when `name` is not one. */

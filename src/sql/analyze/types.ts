@@ -39,13 +39,13 @@ import {
 import { localToUtc, utcToLocal, type TimeZone } from '../../types/timezone.js';
 import { TimeTz, adjustTimetzTypmod, formatTimetz, parseTimetz, timeToTimetz, timestamptzToTimetz } from '../../types/timetz.js';
 import { typeIoByOid } from '../../types/type_io.js';
-import { EnumValue, isEnumSqlType, enumTypeOid, enumTypeName } from '../../types/enum_value.js';
+import { EnumValue, isEnumSqlType, enumTypeOid, enumTypeName, enumArrayOid, type EnumSqlType } from '../../types/enum_value.js';
 import { parseOid, oidFromInt4, oidFromInt8, oidToInt4 } from '../../types/oid.js';
 import { identNeedsQuotes } from '../parser/parse.js';
 import { regprocIn, regprocOut, regprocedureIn, regprocedureOut } from './regproc.js';
 
-/** Element types an array value may have (arrays are values only, never stored). */
-export type ArrayElemSqlType = 'int2' | 'int4' | 'int8' | 'uuid' | 'timestamp' | 'timestamptz' | 'date' | 'time' | 'interval' | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit' | OidSqlType;
+/** Element types an array value may have: the built-in ones of {@link ARRAY_ELEM_TYPES} and every enum type. */
+export type ArrayElemSqlType = EnumSqlType | 'int2' | 'int4' | 'int8' | 'uuid' | 'timestamp' | 'timestamptz' | 'date' | 'time' | 'interval' | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit' | OidSqlType;
 
 /**
  * oid and the reg* types: unsigned 32-bit object identifiers (values are numbers in [0, 2^32)),
@@ -72,7 +72,11 @@ export type SqlType = ColumnType | 'unknown' | 'timetz' | ArraySqlType;
  * for a built-in type, the pg_type oid for an enum type; undefined for a name that is no type.
  */
 export function typeOid(t: SqlType): number {
-  return isEnumSqlType(t) ? enumTypeOid(t) : TYPE_OID[t];
+  if (t.startsWith('enum:')) {
+    if (isEnumSqlType(t)) return enumTypeOid(t);
+    return enumArrayOid(elemTypeOf(t as ArraySqlType) as EnumSqlType);
+  }
+  return TYPE_OID[t];
 }
 
 /**
@@ -84,6 +88,8 @@ export function typeName(t: SqlType): string {
     const n = enumTypeName(t);
     return identNeedsQuotes(n) ? `"${n.replace(/"/g, '""')}"` : n;
   }
+  // An enum type's array type: the element's name and `[]`.
+  if (t.startsWith('enum:')) return `${typeName(elemTypeOf(t as ArraySqlType))}[]`;
   return TYPE_NAME[t];
 }
 
@@ -158,7 +164,7 @@ export const TYPE_OID: Record<SqlType, number> = {
   'regnamespace[]': 4090,
 };
 
-const ELEM_NAME: Record<ArrayElemSqlType, string> = {
+const ELEM_NAME: Record<Exclude<ArrayElemSqlType, EnumSqlType>, string> = {
   bool: 'boolean',
   int2: 'smallint',
   uuid: 'uuid',
@@ -191,15 +197,15 @@ const ELEM_NAME: Record<ArrayElemSqlType, string> = {
   regnamespace: 'regnamespace',
 };
 
-/** Every element type an array may have. */
-export const ARRAY_ELEM_TYPES = Object.keys(ELEM_NAME) as ArrayElemSqlType[];
+/** Every built-in element type an array may have (enum types are element types too). */
+export const ARRAY_ELEM_TYPES = Object.keys(ELEM_NAME) as Exclude<ArrayElemSqlType, EnumSqlType>[];
 
 /** PostgreSQL's display names (format_type), for error messages. */
 export const TYPE_NAME: Record<SqlType, string> = {
   ...ELEM_NAME,
   unknown: 'unknown',
   timetz: 'time with time zone',
-  ...(Object.fromEntries(Object.entries(ELEM_NAME).map(([k, v]) => [`${k}[]`, `${v}[]`])) as Record<ArraySqlType, string>),
+  ...(Object.fromEntries(Object.entries(ELEM_NAME).map(([k, v]) => [`${k}[]`, `${v}[]`])) as Record<`${Exclude<ArrayElemSqlType, EnumSqlType>}[]`, string>),
 };
 
 /**
@@ -358,8 +364,8 @@ export function isUnsupportedBuiltinType(name: string): boolean {
 
 /** True for array types. */
 export function isArrayType(t: SqlType): t is ArraySqlType {
-  // An enum type's name may end in `[]` (a quoted identifier); its arrays are not supported.
-  return t.endsWith('[]') && !isEnumSqlType(t);
+  // An enum type whose name ends in `[]` has a NUL after it (types/enum_value.ts enumSqlType).
+  return t.endsWith('[]');
 }
 
 /** The element type of an array type. */
@@ -370,8 +376,7 @@ export function elemTypeOf(t: ArraySqlType): ArrayElemSqlType {
 /** The array type of an element type, or null when vecgres has none. */
 export function arrayTypeOf(t: SqlType): ArraySqlType | null {
   // timetz has no array type yet: its arrays are 0A000 where one would be made.
-  // Enum types have none yet either.
-  if (t === 'unknown' || t === 'timetz' || isArrayType(t) || isEnumSqlType(t)) return null;
+  if (t === 'unknown' || t === 'timetz' || isArrayType(t)) return null;
   return `${t}[]` as ArraySqlType;
 }
 

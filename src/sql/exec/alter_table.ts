@@ -30,7 +30,7 @@ import { requireNoPendingRows } from './dml.js';
 import { addColumnTx, alterTableTx, dropColumnTx, dropIndexTx, rewriteColumnTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';
 import { evalExpr, NO_CONTEXT } from './eval.js';
-import { isEnumSqlType } from '../../types/enum_value.js';
+import { hasEnumElements } from '../../types/enum_value.js';
 import { referencedKeyExists } from './foreign_keys.js';
 import { parseStoredExpr } from './index_keys.js';
 import { assignAddedColumnOids, assignAddedConstraintOids, assignAlteredColumnOids, enumTypeOf } from './catalog_describe.js';
@@ -530,8 +530,8 @@ function convertedValues(env: SqlEnv, t: Table, col: number, def: ColumnDef, usi
     }
     const bound = bindToRow(e);
     const values: Value[] = [];
-    // A cast to an enum type reads the labels through the session's catalog.
-    const ctx = isEnumSqlType(type) ? { ...NO_CONTEXT, env } : NO_CONTEXT;
+    // A cast to an enum type (or its array type) reads the labels through the session's catalog.
+    const ctx = hasEnumElements(type) ? { ...NO_CONTEXT, env } : NO_CONTEXT;
     for (const r of liveRows(t)) {
       const v = evalExpr(bound, rowOf(t, r), ctx);
       values.push(v instanceof Float32Array || v instanceof Uint16Array ? v.slice() : v);

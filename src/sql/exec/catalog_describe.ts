@@ -23,6 +23,7 @@ import { displayRelationName, relationIsVisible } from '../analyze/namespace.js'
 import { columnDefaultSql } from '../dump/schema_sql.js';
 import { typeIoByName } from '../../types/type_io.js';
 import { enumSqlType, isEnumSqlType, type EnumSqlType, type EnumValue } from '../../types/enum_value.js';
+import { labelsInOrder, type EnumTypeDef } from '../../storage/enum_type.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { deparseRaw, displayCheckTree, displayConstTree, prettyRawExpr, prettyStoredExpr, referencedColumns } from '../parser/deparse_raw.js';
 import { compileIndexDef, parseStoredExpr } from './index_keys.js';
@@ -555,10 +556,63 @@ export const PGVECTOR_TYPE_COMMENTS: Readonly<Record<number, string>> = {
   [TYPE_OID.vector]: 'single-precision vector', [TYPE_OID.halfvec]: 'half-precision vector', [TYPE_OID.sparsevec]: 'single-precision sparse vector',
 };
 
+/**
+ * The labels of enum type `typeOid` as the session's transaction sees them, in sort order: the
+ * interned value, or `pending` for one the transaction itself added to a type it did not
+ * create (check_safe_enum_use refuses it).
+ */
+function enumValuesInOrder(env: SqlEnv, typeOid: number): { def: EnumTypeDef; values: { label: string; v: EnumValue | 'pending' }[] } {
+  const def = env.catalog.enumTypeByOid(typeOid);
+  if (def === undefined || def.oid !== typeOid) throw new PgError(SQLSTATE.undefined_object, `type with OID ${typeOid} does not exist`);
+  const values: { label: string; v: EnumValue | 'pending' }[] = [];
+  for (const l of labelsInOrder(def)) {
+    const v = env.catalog.enumLabelValue(def, l.label, env.txn.xid);
+    if (v !== null) values.push({ label: l.label, v });
+  }
+  return { def, values };
+}
+
+/** check_safe_enum_use: the value, or 55P04 for a label the transaction added itself. */
+function safeEnumValue(def: EnumTypeDef, x: { label: string; v: EnumValue | 'pending' }): EnumValue {
+  if (x.v !== 'pending') return x.v;
+  throw new PgError('55P04', `unsafe use of new value "${x.label}" of enum type ${typeName(enumSqlType(def.oid, def.name))}`, { hint: 'New enum values must be committed before they can be used.' });
+}
+
+/**
+ * enum_range (enum.c enum_range_internal): the values in sort order, from `lower` (null: the
+ * first) until `upper` (null: the last) is passed; nothing when `upper` comes before `lower`.
+ * @throws PgError 55P04 for a value in the range that the transaction added itself.
+ */
+export function enumRange(env: SqlEnv, typeOid: number, lower: EnumValue | null, upper: EnumValue | null): EnumValue[] {
+  const { def, values } = enumValuesInOrder(env, typeOid);
+  const out: EnumValue[] = [];
+  let inRange = lower === null;
+  for (const x of values) {
+    const oid = x.v === 'pending' ? -1 : x.v.oid;
+    if (!inRange && lower !== null && oid === lower.oid) inRange = true;
+    if (inRange) out.push(safeEnumValue(def, x));
+    if (upper !== null && oid === upper.oid) break;
+  }
+  return out;
+}
+
+/**
+ * enum_first / enum_last (enum.c enum_endpoint): the first or last value in sort order.
+ * @throws PgError 55000 `enum mood contains no values`; 55P04 for a value the transaction added itself.
+ */
+export function enumEndpoint(env: SqlEnv, typeOid: number, last: boolean): EnumValue {
+  const { def, values } = enumValuesInOrder(env, typeOid);
+  const x = last ? values[values.length - 1] : values[0];
+  if (x === undefined) throw new PgError('55000', `enum ${typeName(enumSqlType(def.oid, def.name))} contains no values`);
+  return safeEnumValue(def, x);
+}
+
 /** The catalog lookups the analyzer's functions call at run time, over `env`'s live catalog. */
 export function catalogLookups(env: SqlEnv): CatalogLookups {
   return {
     ...userTypes(env),
+    enumRange: (oid, lower, upper) => enumRange(env, oid, lower, upper),
+    enumEndpoint: (oid, last) => enumEndpoint(env, oid, last),
     relationName: (oid) => relationNameByOid(env, oid),
     regNames: regOutNames(env, (oid) => relationNameByOid(env, oid)),
     constraintDef: (oid, pretty) => pgGetConstraintdef(env, oid, pretty),

@@ -40,7 +40,9 @@ import { Float32Slab, vectorFromAscii, vectorFromSend } from '../../types/vector
 import { integerFromAscii } from '../../types/int.js';
 import { CopyBinaryReader, copyBinaryHeader, copyBinaryTrailer, copyBinaryTuple } from '../../types/copy_binary.js';
 import { typeIoByName, type Datum } from '../../types/type_io.js';
-import { isEnumSqlType } from '../../types/enum_value.js';
+import { isEnumSqlType, hasEnumElements } from '../../types/enum_value.js';
+import { PgArray } from '../../types/pgarray.js';
+import { formatArray } from '../analyze/arrays.js';
 import { computeGenerated, hasGeneratedColumns } from './generated_columns.js';
 
 /** Where COPY's data comes from and goes to, supplied by the caller of the statement. */
@@ -220,7 +222,7 @@ interface TargetColumn {
 function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, data: readonly Uint8Array[]): number {
   const zone = env.settings.timeZone();
   // A reg* field may name an object (`items` for a regclass): its input reads the catalog.
-  const reg = cols.some((c) => table.def.columns[c]!.type.startsWith('reg') || isEnumSqlType(table.def.columns[c]!.type)) ? regCatalog(env) : undefined;
+  const reg = cols.some((c) => table.def.columns[c]!.type.startsWith('reg') || hasEnumElements(table.def.columns[c]!.type)) ? regCatalog(env) : undefined;
   const defs = table.def.columns;
   const names = cols.map((c) => defs[c]!.name);
   const allNames = defs.map((d) => d.name);
@@ -304,8 +306,9 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
         if (io === undefined) throw pgErr.featureNotSupported(`binary COPY of type ${t.type}`);
         try {
           const v = io.recv(buf.subarray(off, off + len), t.typmod) as Value;
-          // enum_recv: the label, read by enum_in through the catalog.
-          values[t.col] = isEnumSqlType(t.type) ? valueFromText(v as string, t.type, -1, zone, reg) : v;
+          // enum_recv: the label, read by enum_in through the catalog (an array's labels, as its text).
+          values[t.col] = isEnumSqlType(t.type) ? valueFromText(v as string, t.type, -1, zone, reg)
+            : hasEnumElements(t.type) && v !== null ? valueFromText(formatArray(v as PgArray, (x) => x as string), t.type, -1, zone, reg) : v;
         } catch (e) {
           throw withContext(e, `COPY ${rel}, line ${reader.tupleNo}, column ${t.name}`);
         }

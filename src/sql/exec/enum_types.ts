@@ -15,7 +15,7 @@ import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
 import { isUnsupportedBuiltinType, typeByName, type SqlType, typeName, typeOid } from '../analyze/types.js';
 import { displayRelationName } from '../analyze/namespace.js';
-import { enumSqlType, enumTypeOid, isEnumSqlType } from '../../types/enum_value.js';
+import { enumSqlType, enumTypeOid, hasEnumElements, type EnumSqlType } from '../../types/enum_value.js';
 import { notice, type Notices } from './ddl.js';
 import { alterEnumTypeTx, createEnumTypeTx, dropEnumTypeTx } from './ddl_txn.js';
 import { changeOwner } from './alter_table.js';
@@ -231,10 +231,11 @@ export function dropTypes(env: SqlEnv, s: PgNode, notices: Notices): void {
   for (const name of new Set(found)) {
     const oid = env.catalog.getEnumType(name)!.oid;
     const shown = typeName(enumSqlType(0, name));
-    const lines = env.catalog.enumTypeUsers(oid).map((u) => `column ${u.column} of table ${displayRelationName(env, u.table)} depends on type ${shown}`);
+    // A column of the array type depends on the array type (`mood[]`), which depends on the type.
+    const lines = env.catalog.enumTypeUsers(oid).map((u) => `column ${u.column} of table ${displayRelationName(env, u.table)} depends on type ${shown}${u.array ? '[]' : ''}`);
     // A view with a column of the type depends on it too.
     for (const v of env.catalog.viewsVisible()) {
-      if (v.columns.some((c) => isEnumSqlType(c.type) && enumTypeOid(c.type) === oid)) lines.push(`view ${displayRelationName(env, v.name)} depends on type ${shown}`);
+      if (v.columns.some((c) => hasEnumElements(c.type) && enumTypeOid(c.type as EnumSqlType) === oid)) lines.push(`view ${displayRelationName(env, v.name)} depends on type ${shown}`);
     }
     if (lines.length === 0) continue;
     if (s.behavior === 'DROP_CASCADE') throw pgErr.featureNotSupported(`DROP TYPE ... CASCADE of a type that columns have (${shown})`);

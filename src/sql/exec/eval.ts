@@ -16,9 +16,9 @@ import { AssertionError } from '../../common/assert.js';
 import type { Value } from '../../storage/table.js';
 import { wallClockUs } from '../../types/datetime_funcs.js';
 import { type Expr, buildArray } from '../analyze/expr.js';
-import { castValue, typeName, type SqlType } from '../analyze/types.js';
-import { isEnumSqlType, enumTypeOid, type EnumSqlType } from '../../types/enum_value.js';
-import { enumIn } from './catalog_describe.js';
+import { castValue, typeName, valueFromText, type SqlType } from '../analyze/types.js';
+import { isEnumSqlType, enumTypeOid, hasEnumElements } from '../../types/enum_value.js';
+import { enumIn, regCatalog } from './catalog_describe.js';
 import type { PgArray } from '../../types/pgarray.js';
 import type { SubPlan } from '../plan/plan.js';
 import type { SqlEnv } from '../env.js';
@@ -26,14 +26,18 @@ import { UTC_ZONE, type TimeZone } from '../../types/timezone.js';
 
 /** What evaluation needs from the running statement (the executor's EState implements it). */
 /**
- * A cast of a text value to enum type `to` (an I/O conversion: the value's text read by
- * enum_in, through the executing session's catalog).
+ * A cast of a text value to enum type `to`, or of a text array to its array type (I/O
+ * conversions: the value's text read by enum_in, or array_in over enum_in, through the
+ * executing session's catalog).
  * @throws PgError 22P02 for a label the type does not have; 0A000 where no session runs it.
  */
-function castToEnum(v: Value, from: SqlType, to: EnumSqlType, ctx: EvalCtx): Value {
+function castToEnum(v: Value, from: SqlType, to: SqlType, ctx: EvalCtx): Value {
   if (v === null) return null;
   if (ctx.env === undefined) throw pgErr.featureNotSupported(`a cast to enum type ${typeName(to)} outside a session`);
   const text = castValue(v, from, 'text', -1, ctx.zone, true, ctx.floatDigits) as string;
+  // An array's elements as array_out printed them, read back by array_in: each element's text
+  // is what the element's own cast to text gives.
+  if (!isEnumSqlType(to)) return valueFromText(text, to, -1, ctx.zone, regCatalog(ctx.env));
   return enumIn(ctx.env, enumTypeOid(to), text);
 }
 
@@ -101,7 +105,7 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
       return e.fn(a, b, ctx.zone);
     }
     case 'cast':
-      if (e.from !== e.type && isEnumSqlType(e.type)) return castToEnum(evalExpr(e.arg, row, ctx), e.from, e.type, ctx);
+      if (e.from !== e.type && hasEnumElements(e.type)) return castToEnum(evalExpr(e.arg, row, ctx), e.from, e.type, ctx);
       return castValue(evalExpr(e.arg, row, ctx), e.from, e.type, e.typmod, ctx.zone, e.explicit ?? true, ctx.floatDigits, ctx.env?.transactionClock);
     case 'fn': {
       const args: Value[] = new Array(e.args.length);

@@ -14,7 +14,7 @@ import { attnumOf, columnOfAttnum, type ColumnDef, type FkAction, type Table, ty
 import type { SqlEnv } from '../env.js';
 import { elemTypeOf, formatType, isArrayType, type SqlType, typeOid } from '../analyze/types.js';
 import { typeIoByName } from '../../types/type_io.js';
-import { isEnumSqlType } from '../../types/enum_value.js';
+import { hasEnumElements } from '../../types/enum_value.js';
 import { SEQUENCE_TYPE_NAME } from '../../storage/sequence.js';
 import { allConstraints, columnDefaultText, type ConstraintInfo } from './catalog_describe.js';
 import { displayRelationName } from '../analyze/namespace.js';
@@ -190,7 +190,7 @@ function columnRow(env: SqlEnv, table: string, c: ColumnDef, attnum: number): Va
   const base = isArrayType(type) ? null : type;
   const typmod = c.typmod;
   const identity = c.identity === undefined || c.sequence === null ? null : env.catalog.getSequence(c.sequence)?.def ?? null;
-  const user = EXTENSION_TYPES.has(isArrayType(type) ? elemTypeOf(type) : type) || isEnumSqlType(type);
+  const user = EXTENSION_TYPES.has(isArrayType(type) ? elemTypeOf(type) : type) || hasEnumElements(type);
   const dataType = isArrayType(type) ? 'ARRAY' : user ? 'USER-DEFINED' : formatType(oid, null);
   const schemaOfType = user ? 'public' : 'pg_catalog';
   return [

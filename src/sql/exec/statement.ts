@@ -28,7 +28,7 @@ import { SparseVector, parseSparsevec, formatSparsevec } from '../../types/spars
 import { BitString, parseBit } from '../../types/bit.js';
 import { vectorToSparsevec } from '../../types/casts.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
-import { isEnumSqlType } from '../../types/enum_value.js';
+import { isEnumSqlType, hasEnumElements } from '../../types/enum_value.js';
 import { Numeric } from '../../types/numeric.js';
 import { Jsonb } from '../../types/jsonb.js';
 import { runSelect, runStatement } from './select.js';
@@ -1009,7 +1009,7 @@ function paramValues(env: SqlEnv, types: readonly SqlType[], params: readonly un
   }
   const values: Value[] = new Array(types.length);
   // A reg* parameter may name an object (`'items'` for a regclass): its input reads the catalog.
-  const reg = types.some((t) => t.startsWith('reg') || isEnumSqlType(t)) ? regCatalog(env) : undefined;
+  const reg = types.some((t) => t.startsWith('reg') || hasEnumElements(t)) ? regCatalog(env) : undefined;
   for (let i = 0; i < types.length; i++) values[i] = coerceParam(params[i], types[i]!, zone, reg, clock);
   return values;
 }

@@ -7,8 +7,7 @@
 import type { TimeZone } from '../../types/timezone.js';
 import { isSubscript, someNode, type AggMods, type Expr } from '../analyze/expr.js';
 import { type SqlType, type ArrayElemSqlType, ARRAY_ELEM_TYPES, castValue, formatSqlType, isNumeric, numericRank, valueToText, typeName as sqlTypeName } from '../analyze/types.js';
-import { isEnumSqlType, type EnumValue } from '../../types/enum_value.js';
-import { formatArray } from '../analyze/arrays.js';
+import { isEnumSqlType } from '../../types/enum_value.js';
 import type { Value } from '../../storage/table.js';
 import { type ArrayElement, PgArray } from '../../types/pgarray.js';
 import type { SubPlan } from './plan.js';
@@ -56,6 +55,11 @@ const CAST_NAME: Partial<Record<SqlType, string>> = {
  * The type as format_type prints it; `bit` without a length is quoted (`"bit"`), since the bare
  * word would read back as bit(1).
  */
+/** True for a type arrays of which vecgres has (a built-in element type or an enum type). */
+function isArrayElemType(t: SqlType): t is ArrayElemSqlType {
+  return ARRAY_ELEM_TYPES.includes(t as (typeof ARRAY_ELEM_TYPES)[number]) || isEnumSqlType(t);
+}
+
 function typeName(t: SqlType, hasTypmod = false): string {
   if (t === 'bit' && !hasTypmod) return '"bit"';
   if (isEnumSqlType(t)) return sqlTypeName(t);
@@ -100,12 +104,9 @@ function inListText(arg: Expr, list: readonly Expr[], negate: boolean, d: (e: Ex
     const lhs = cast ? `(${d(arg)})::${typeName(t)}` : d(arg);
     const head = `${lhs} ${negate ? '<> ALL' : '= ANY'}`;
     const elemType: SqlType = INTS.has(arg.type) && INTS.has(t) ? (numericRank(t) >= numericRank(arg.type) ? t : arg.type) : t;
-    if (nonVars.every((x) => x.k === 'const') && (ARRAY_ELEM_TYPES.includes(elemType as ArrayElemSqlType) || isEnumSqlType(elemType))) {
+    if (nonVars.every((x) => x.k === 'const') && isArrayElemType(elemType)) {
       const elems = nonVars.map((x) => (x.k === 'const' && x.value !== null ? (x.type === elemType ? x.value : castValue(x.value, x.type, elemType, -1, dc.zone, false)) : null)) as ArrayElement[];
-      // An enum type's array type is not among vecgres' types: its constant is printed the same way.
-      const text = isEnumSqlType(elemType)
-        ? formatArray(new PgArray('text', [elems.length], elems.map((x) => (x === null ? null : (x as unknown as EnumValue).label))), (x) => x as string)
-        : valueToText(new PgArray(elemType, [elems.length], elems), `${elemType}[]` as SqlType, dc.zone)!;
+      const text = valueToText(new PgArray(elemType, [elems.length], elems), `${elemType}[]` as SqlType, dc.zone)!;
       parts.push(`(${head} ('${text.replace(/'/g, "''")}'::${typeName(elemType)}[]))`);
     } else {
       parts.push(`(${head} (ARRAY[${nonVars.map((x) => (x.type === elemType || x.k !== 'const' ? d(x) : constText(valueToText(x.value, x.type, dc.zone)!, elemType))).join(', ')}]))`);
@@ -291,7 +292,7 @@ function subscripted(x: Expr, d: (e: Expr) => string): string {
  */
 function foldedArrayText(e: Extract<Expr, { k: 'array' }>, dc: DeparseContext): string | null {
   const elemType = e.type.slice(0, -2) as SqlType;
-  if (!ARRAY_ELEM_TYPES.includes(elemType as ArrayElemSqlType)) return null;
+  if (!isArrayElemType(elemType)) return null;
   const elems: Value[] = [];
   for (const x of e.elems) {
     if (x.type !== elemType) return null;
