@@ -213,7 +213,8 @@ export function restoreLongLiterals(tree: unknown, cut: CutText): boolean {
     }
     return q + prefix[lo]!;
   };
-  let restored = 0;
+  // By place, not by count: a tree that held one node twice would show it twice.
+  const restored = new Set<number>();
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) {
       for (const x of node) walk(x);
@@ -226,8 +227,7 @@ export function restoreLongLiterals(tree: unknown, cut: CutText): boolean {
       const c = byAt.get(k.location);
       if (c !== undefined && k.sval !== undefined && (k.sval.sval ?? '') === '') {
         k.sval.sval = c.value;
-        byAt.delete(k.location);
-        restored++;
+        restored.add(c.at);
       }
     }
     if (typeof obj['stmt_location'] === 'number' && typeof obj['stmt_len'] === 'number' && obj['stmt_len'] !== 0) {
@@ -242,5 +242,5 @@ export function restoreLongLiterals(tree: unknown, cut: CutText): boolean {
     }
   };
   walk(tree);
-  return restored === cut.cuts.length;
+  return restored.size === cut.cuts.length;
 }
