@@ -52,6 +52,15 @@ test('enum types: CREATE TYPE errors change nothing', async () => {
   // 63 bytes is the longest label.
   await same(`CREATE TYPE long_ok AS ENUM ('${'b'.repeat(63)}', '')`);
   await same('DROP TYPE long_ok');
+  // Types live in public: in a schema of CREATE SCHEMA one is 0A000 (PostgreSQL creates it),
+  // not the 3F000 of a missing schema.
+  await both('CREATE SCHEMA enum_elsewhere');
+  await assert.rejects(db.query("CREATE TYPE enum_elsewhere.e AS ENUM ('a')"), (e: { code: string; message: string }) => {
+    assert.equal(e.code, '0A000');
+    assert.match(e.message, /schema other than public/);
+    return true;
+  });
+  await both('DROP SCHEMA enum_elsewhere');
 });
 
 test('enum types: ALTER TYPE ADD VALUE places values by sort order', async () => {

@@ -14,7 +14,7 @@ import { checkEnumLabel, enumCreateOids, withEnumLabel, type EnumTypeDef } from 
 import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
 import { isUnsupportedBuiltinType, typeByName, type SqlType, typeName, typeOid } from '../analyze/types.js';
-import { displayRelationName } from '../analyze/namespace.js';
+import { displayRelationName, schemaKind } from '../analyze/namespace.js';
 import { enumSqlType, enumTypeOid, hasEnumElements, type EnumSqlType } from '../../types/enum_value.js';
 import { notice, type Notices } from './ddl.js';
 import { alterEnumTypeTx, createEnumTypeTx, dropEnumTypeTx } from './ddl_txn.js';
@@ -34,12 +34,16 @@ function nameParts(names: readonly PgNode[]): string[] {
 /**
  * The name of a user type a DDL statement names: the last part, after checking the schema
  * (public; pg_catalog only holds built-in types).
- * @throws PgError 3F000 for a schema that does not exist; 0A000 for cross-database names.
+ * @throws PgError 3F000 for a schema that does not exist; 0A000 for a user schema (types live
+ *   in public) and for cross-database names.
  */
-function typeNameOf(parts: readonly string[]): { name: string; schema: string | null } {
+function typeNameOf(env: SqlEnv, parts: readonly string[], creating = false): { name: string; schema: string | null } {
   if (parts.length > 2) throw new PgError(SQLSTATE.feature_not_supported, `cross-database references are not implemented: ${parts.join('.')}`);
   const schema = parts.length === 2 ? parts[0]! : null;
   if (schema !== null && schema !== 'public' && schema !== 'pg_catalog' && schema !== 'information_schema') {
+    // A schema of CREATE SCHEMA exists: types live in public only, so creating one there is
+    // 0A000, not a claim that the schema is missing.
+    if (creating && schemaKind(env, schema) === 'user') throw pgErr.featureNotSupported(`types in a schema other than public (${schema})`);
     throw new PgError('3F000', `schema "${schema}" does not exist`);
   }
   return { name: parts[parts.length - 1]!, schema };
@@ -73,7 +77,7 @@ export function firstFreeOid(env: SqlEnv): number {
  *   type's name or a system schema.
  */
 export function createEnumType(env: SqlEnv, s: PgNode): void {
-  const { name, schema } = typeNameOf(nameParts(s.typeName ?? []));
+  const { name, schema } = typeNameOf(env, nameParts(s.typeName ?? []), true);
   if (schema === 'pg_catalog' || schema === 'information_schema') throw pgErr.featureNotSupported(`creating types in schema ${schema}`);
   if (builtinType(name) !== null || isUnsupportedBuiltinType(name)) throw pgErr.featureNotSupported(`an enum type named as the built-in type ${name}`);
   if (env.catalog.getEnumType(name) !== undefined || env.catalog.rowTypeRelation(name) !== undefined) {
@@ -106,7 +110,7 @@ export function createEnumType(env: SqlEnv, s: PgNode): void {
  *   type or a table's or view's row type.
  */
 function enumTypeToAlter(env: SqlEnv, parts: readonly string[]): EnumTypeDef {
-  const { name, schema } = typeNameOf(parts);
+  const { name, schema } = typeNameOf(env, parts);
   const builtin = builtinType(name);
   if (builtin !== null && schema !== 'public') throw new PgError(SQLSTATE.wrong_object_type, `${typeName(builtin)} is not an enum`);
   const def = schema === 'pg_catalog' || schema === 'information_schema' ? undefined : env.catalog.getEnumType(name);
@@ -158,7 +162,7 @@ export function alterEnum(env: SqlEnv, s: PgNode, notices: Notices): void {
  */
 export function renameType(env: SqlEnv, s: PgNode): void {
   const parts = nameParts(s.object?.List?.items ?? []);
-  const { name, schema } = typeNameOf(parts);
+  const { name, schema } = typeNameOf(env, parts);
   if (builtinType(name) !== null && schema !== 'public') throw pgErr.featureNotSupported(`renaming the built-in type ${name}`);
   checkNotRowType(env, name, schema);
   const def = enumTypeToAlter(env, parts);
@@ -190,7 +194,7 @@ function checkNotRowType(env: SqlEnv, name: string, schema: string | null): void
 export function alterTypeOwner(env: SqlEnv, s: PgNode): void {
   changeOwner(s);
   const parts = nameParts(s.object?.List?.items ?? []);
-  const { name, schema } = typeNameOf(parts);
+  const { name, schema } = typeNameOf(env, parts);
   if (builtinType(name) !== null && schema !== 'public') return;
   checkNotRowType(env, name, schema);
   enumTypeToAlter(env, parts);
@@ -207,7 +211,7 @@ export function dropTypes(env: SqlEnv, s: PgNode, notices: Notices): void {
   const found: string[] = [];
   for (const o of (s.objects ?? []) as PgNode[]) {
     const parts = nameParts(o.TypeName?.names ?? []);
-    const { name, schema } = typeNameOf(parts);
+    const { name, schema } = typeNameOf(env, parts);
     const builtin = builtinType(name);
     if (builtin !== null && schema !== 'public' && !EXTENSION_TYPE_NAMES.has(name)) {
       throw new PgError('2BP01', `cannot drop type ${typeName(builtin)} because it is required by the database system`);
