@@ -39,3 +39,30 @@ test('schema.table.column names the unaliased FROM item of that table', async ()
     'SELECT a.b.c.* FROM app.t',
   ]);
 });
+
+test('two tables of one name from different schemas in one FROM, without aliases', async () => {
+  // PostgreSQL's checkNameSpaceConflicts lets different relations share a name when neither has
+  // an alias; `t.c` is then ambiguous and `app.t.c` names one (the tables of the test above).
+  await checkAll('same-named tables', [
+    'SELECT app.t.v, public.t.w FROM app.t JOIN public.t ON app.t.id = public.t.id',
+    'SELECT v, w FROM app.t, t ORDER BY v',
+    'SELECT t.id FROM app.t, public.t',
+    'SELECT id FROM app.t, t',
+    'SELECT * FROM app.t JOIN t USING (id)',
+    'SELECT public.t.* FROM app.t, t ORDER BY 1',
+    'SELECT * FROM t, t',
+    'SELECT * FROM app.t, app.t',
+    'SELECT * FROM app.t x, t x',
+    'SELECT * FROM app.t, t AS t',
+    'EXPLAIN (COSTS OFF) SELECT * FROM app.t, public.t',
+    'SELECT * FROM app.t LEFT JOIN t ON app.t.id = public.t.id ORDER BY app.t.id',
+    'SELECT * FROM app.t, LATERAL (SELECT * FROM t WHERE public.t.id >= app.t.id) s ORDER BY 1, 3',
+    'BEGIN',
+    'DELETE FROM t USING app.t WHERE t.id = app.t.id',
+    'ROLLBACK',
+    'BEGIN',
+    'UPDATE app.t SET v = public.t.w FROM public.t WHERE app.t.id = public.t.id RETURNING app.t.*',
+    'DELETE FROM t USING app.t WHERE public.t.id = app.t.id RETURNING *',
+    'ROLLBACK',
+  ]);
+});

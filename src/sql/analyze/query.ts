@@ -591,7 +591,7 @@ export function transformFromClause(ps: ParseState, items: readonly PgNode[]): F
     const r = transformFromItem(ps, item);
     from.push(r.node);
     for (const it of r.items) {
-      checkNameConflict(ps.namespace, it);
+      checkNameConflict(ps, ps.namespace, it);
       it.lateralOnly = true;
       ps.namespace.push(it);
     }
@@ -675,12 +675,19 @@ function quoteIdent(name: string): string {
 
 /**
  * PostgreSQL's checkNameSpaceConflicts: two FROM items of one level may not have the same
- * name (`FROM a, a`).
+ * name (`FROM a, a`), unless they are different tables without aliases (`FROM app.t, public.t`).
  * @throws PgError 42712 `table name "a" specified more than once`.
  */
-function checkNameConflict(namespace: readonly NsItem[], it: NsItem): void {
+function checkNameConflict(ps: ParseState, namespace: readonly NsItem[], it: NsItem): void {
   if (!it.relVisible || it.refname === null) return;
-  if (namespace.some((x) => x.relVisible && x.refname === it.refname)) {
+  // Different tables of one name (schemas apart) are allowed when neither has an alias: a
+  // qualified reference `t.c` to them is then ambiguous (42P09), `app.t.c` is not.
+  const table = (x: NsItem): string | null => {
+    const r = x.rti >= 0 ? ps.rtable[x.rti] : undefined;
+    return r !== undefined && r.kind === 'relation' && !r.aliased ? r.table.name : null;
+  };
+  const mine = table(it);
+  if (namespace.some((x) => x.relVisible && x.refname === it.refname && (mine === null || table(x) === null || table(x) === mine))) {
     throw new PgError(SQLSTATE.duplicate_alias, `table name "${it.refname}" specified more than once`);
   }
 }
@@ -1488,7 +1495,7 @@ function transformJoin(ps: ParseState, j: PgNode): FromResult {
   } finally {
     ps.namespace = savedNs;
   }
-  for (const it of right.items) checkNameConflict(left.items, it);
+  for (const it of right.items) checkNameConflict(ps, left.items, it);
   let usingNames: string[] | null = null;
   if (j.isNatural === true) {
     usingNames = left.colNames.filter((c) => right.colNames.includes(c));
