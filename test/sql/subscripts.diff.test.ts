@@ -133,3 +133,31 @@ test(`random jsonb subscript assignments agree with PostgreSQL (seed ${SEED})`, 
   }
   await checkAll('random jsonb assignments', assignments(sets), [], SEED);
 });
+
+test('several subscripts read arrays of one to three dimensions as PostgreSQL (seeded)', async () => {
+  const rng = new Prng(SEED + 41);
+  const arrayText = (dims: number[], depth = 0): string => {
+    if (depth === dims.length) return rng.int(8) === 0 ? 'NULL' : String(rng.int(100));
+    return `{${Array.from({ length: dims[depth]! }, () => arrayText(dims, depth + 1)).join(',')}}`;
+  };
+  const bound = (): string => String(rng.int(5) - 1);
+  const sqls: string[] = [
+    "SELECT ('{{1,2},{3,4}}'::int[])[2][1] a, ('{{1,2},{3,4}}'::int[])[1:2][2] b, ('{{1,2},{3,4}}'::int[])[:][1] c, ('{1,2,3}'::int[])[1][1] d, ('{{1,2},{3,4}}'::int[])[2][NULL] e",
+    "SELECT ('{{a,b},{c,d}}'::text[])[2][2] a, ('{{a,b},{c,d}}'::text[])[:1][1:] b, ('{}'::text[])[1][1] c, ('{}'::text[])[1:1][1] d",
+    'EXPLAIN (VERBOSE, COSTS OFF) SELECT a[2][1], a[1:1][2], a[:][1:], a[2][:1] FROM multi_sub',
+    'SELECT a[2][1], a[1:1][2], a[:][1:], a[2][:1] FROM multi_sub ORDER BY 1',
+  ];
+  await both("CREATE TABLE multi_sub (a int[]); INSERT INTO multi_sub VALUES ('{{1,2},{3,4}}'), ('{5,6}'), (NULL)");
+  for (let i = 0; i < 150; i++) {
+    const dims = Array.from({ length: 1 + rng.int(3) }, () => 1 + rng.int(3));
+    const subs = Array.from({ length: 1 + rng.int(4) }, () => {
+      const k = rng.int(4);
+      if (k === 0) return `[${bound()}]`;
+      if (k === 1) return `[${bound()}:${bound()}]`;
+      if (k === 2) return `[:${bound()}]`;
+      return rng.int(2) === 0 ? `[${bound()}:]` : '[:]';
+    }).join('');
+    sqls.push(`SELECT ('${arrayText(dims)}'::int[])${subs} AS r`);
+  }
+  await checkAll('multi-dimensional subscripts', sqls, undefined, SEED);
+});

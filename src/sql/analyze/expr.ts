@@ -1305,11 +1305,12 @@ function arraySubscript(scope: ExprScope, n: PgNode): Expr {
   const ind = (n.indirection ?? []) as PgNode[];
   const arr = analyzeExpr(scope, n.arg);
   if (arr.type === 'jsonb' && ind.every((x) => x.A_Indices !== undefined)) return jsonbSubscript(scope, arr, ind.map((x) => x.A_Indices as PgNode));
-  if (ind.length !== 1 || ind[0]!.A_Indices === undefined) throw pgErr.featureNotSupported('array subscript other than one [index] or one [lower:upper] slice');
+  if (ind.length === 0 || ind.some((x) => x.A_Indices === undefined)) throw pgErr.featureNotSupported('field selection from an array subscript');
   if (!isArrayType(arr.type)) {
     throw new PgError(SQLSTATE.datatype_mismatch, `cannot subscript type ${typeName(arr.type)} because it does not support subscripting`, pos(leftmostLoc(n.arg)));
   }
   const subscript = (node: PgNode): Expr => arraySubscriptArg(scope, node);
+  if (ind.length > 1) return arrayMultiSubscript(scope, arr, ind.map((x) => x.A_Indices as PgNode));
   if (ind[0]!.A_Indices.is_slice === true) return arraySlice(scope, arr, ind[0]!.A_Indices.lidx === undefined ? null : subscript(ind[0]!.A_Indices.lidx), ind[0]!.A_Indices.uidx === undefined ? null : subscript(ind[0]!.A_Indices.uidx));
   const i = subscript(ind[0]!.A_Indices.uidx);
   return {
@@ -1321,6 +1322,97 @@ function arraySubscript(scope: ExprScope, n: PgNode): Expr {
       return (v.elems[k - 1] ?? null) as Value;
     },
   };
+}
+
+/**
+ * `a[i][j]...` and `a[l1:h1][l2:h2]...`: several subscripts on an array, as PostgreSQL's
+ * array_get_element and array_get_slice. Without a slice it is one element, NULL unless there
+ * are exactly as many subscripts as dimensions and each is in range. With a slice anywhere
+ * every subscript is a slice, a plain `[i]` meaning `[1:i]` (transformContainerSubscripts); a
+ * bound left out is the dimension's own, bounds are clamped to the array, dimensions past the
+ * subscripts are taken whole, and the result starts at 1 in every dimension; an array with
+ * fewer dimensions than subscripts, or an empty range, gives `{}`.
+ *
+ * A `fn` named `[m:` + one token per subscript (`i` an index; `lh`, `l`, `h` or `` a slice
+ * with those bounds) + `]`; EXPLAIN prints the subscripts as PostgreSQL's ruleutils does.
+ */
+function arrayMultiSubscript(scope: ExprScope, arr: Expr, indices: readonly PgNode[]): Expr {
+  const anySlice = indices.some((ai) => ai.is_slice === true);
+  const args: Expr[] = [arr];
+  const tokens: string[] = [];
+  for (const ai of indices) {
+    if (!anySlice) {
+      args.push(arraySubscriptArg(scope, ai.uidx));
+      tokens.push('i');
+    } else if (ai.is_slice !== true) {
+      args.push({ k: 'const', type: 'int4', value: 1 }, arraySubscriptArg(scope, ai.uidx));
+      tokens.push('lh');
+    } else {
+      let t = '';
+      if (ai.lidx !== undefined) {
+        args.push(arraySubscriptArg(scope, ai.lidx));
+        t += 'l';
+      }
+      if (ai.uidx !== undefined) {
+        args.push(arraySubscriptArg(scope, ai.uidx));
+        t += 'h';
+      }
+      tokens.push(t);
+    }
+  }
+  const type = anySlice ? arr.type : elemTypeOf(arr.type as ArraySqlType);
+  return foldConstants(scope, {
+    k: 'fn', type, name: `[m:${tokens.join(',')}]`, args,
+    fn: (vals) => {
+      const v = vals[0] as PgArray;
+      const n = tokens.length;
+      if (!anySlice) {
+        if (v.dims.length !== n) return null;
+        let off = 0;
+        for (let d = 0; d < n; d++) {
+          const k = Number(vals[d + 1]);
+          if (k < 1 || k > v.dims[d]!) return null;
+          off = off * v.dims[d]! + (k - 1);
+        }
+        return (v.elems[off] ?? null) as Value;
+      }
+      const empty = new PgArray(v.elemType, [], []);
+      if (v.dims.length < n || v.dims.length === 0) return empty;
+      const lo: number[] = [];
+      const hi: number[] = [];
+      let a = 1;
+      for (let d = 0; d < n; d++) {
+        const t = tokens[d]!;
+        // Compare as numbers: an int8 bound beyond 2^53 still clamps correctly.
+        const l = t.startsWith('l') ? Math.max(1, Number(vals[a++])) : 1;
+        const h = t.endsWith('h') ? Math.min(v.dims[d]!, Number(vals[a++])) : v.dims[d]!;
+        if (l > h) return empty;
+        lo.push(l);
+        hi.push(h);
+      }
+      for (let d = n; d < v.dims.length; d++) {
+        lo.push(1);
+        hi.push(v.dims[d]!);
+      }
+      const dims = lo.map((l, d) => hi[d]! - l + 1);
+      const elems: ArrayElement[] = [];
+      // Row-major walk over the box [lo, hi] of the source.
+      const idx = lo.slice();
+      for (;;) {
+        let off = 0;
+        for (let d = 0; d < idx.length; d++) off = off * v.dims[d]! + (idx[d]! - 1);
+        elems.push(v.elems[off] ?? null);
+        let d = idx.length - 1;
+        while (d >= 0 && idx[d] === hi[d]) {
+          idx[d] = lo[d]!;
+          d--;
+        }
+        if (d < 0) break;
+        idx[d]!++;
+      }
+      return new PgArray(v.elemType, dims, elems);
+    },
+  });
 }
 
 /**
