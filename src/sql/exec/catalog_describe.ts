@@ -477,14 +477,31 @@ export function regCatalog(env: SqlEnv): RegCatalog {
  *   that no longer exists.
  */
 export function enumIn(env: SqlEnv, typeOid: number, label: string): EnumValue {
-  const def = env.catalog.enumTypeByOid(typeOid);
-  if (def === undefined || def.oid !== typeOid) throw new PgError(SQLSTATE.undefined_object, `type with OID ${typeOid} does not exist`);
+  const def = enumTypeDefOf(env, typeOid);
   const v = env.catalog.enumLabelValue(def, label, env.txn.xid);
   if (v !== null && v !== 'pending') return v;
-  // Only for the message: quoting the name asks the parser's scanner whether it is a keyword.
-  const shown = typeName(enumSqlType(def.oid, def.name));
-  if (v === null) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input value for enum ${shown}: "${label}"`);
-  throw new PgError('55P04', `unsafe use of new value "${label}" of enum type ${shown}`, { hint: 'New enum values must be committed before they can be used.' });
+  if (v === 'pending') throw unsafeEnumUse(def, label);
+  throw new PgError(SQLSTATE.invalid_text_representation, `invalid input value for enum ${enumShown(def)}: "${label}"`);
+}
+
+/** The enum type with pg_type oid `typeOid`. @throws PgError 42704 when it no longer exists. */
+function enumTypeDefOf(env: SqlEnv, typeOid: number): EnumTypeDef {
+  const def = env.catalog.enumTypeByOid(typeOid);
+  if (def === undefined || def.oid !== typeOid) throw new PgError(SQLSTATE.undefined_object, `type with OID ${typeOid} does not exist`);
+  return def;
+}
+
+/**
+ * The type's name as messages print it. Only for errors: quoting the name asks the parser's
+ * scanner whether it is a keyword, too slow for every row.
+ */
+function enumShown(def: EnumTypeDef): string {
+  return typeName(enumSqlType(def.oid, def.name));
+}
+
+/** check_safe_enum_use's 55P04 for `label`, which the transaction added itself. */
+function unsafeEnumUse(def: EnumTypeDef, label: string): PgError {
+  return new PgError('55P04', `unsafe use of new value "${label}" of enum type ${enumShown(def)}`, { hint: 'New enum values must be committed before they can be used.' });
 }
 
 /** The SQL type of the enum type named `name` (unquoted, schema public) as the session sees it, or null. */
@@ -562,8 +579,7 @@ export const PGVECTOR_TYPE_COMMENTS: Readonly<Record<number, string>> = {
  * create (check_safe_enum_use refuses it).
  */
 function enumValuesInOrder(env: SqlEnv, typeOid: number): { def: EnumTypeDef; values: { label: string; v: EnumValue | 'pending' }[] } {
-  const def = env.catalog.enumTypeByOid(typeOid);
-  if (def === undefined || def.oid !== typeOid) throw new PgError(SQLSTATE.undefined_object, `type with OID ${typeOid} does not exist`);
+  const def = enumTypeDefOf(env, typeOid);
   const values: { label: string; v: EnumValue | 'pending' }[] = [];
   for (const l of labelsInOrder(def)) {
     const v = env.catalog.enumLabelValue(def, l.label, env.txn.xid);
@@ -575,7 +591,7 @@ function enumValuesInOrder(env: SqlEnv, typeOid: number): { def: EnumTypeDef; va
 /** check_safe_enum_use: the value, or 55P04 for a label the transaction added itself. */
 function safeEnumValue(def: EnumTypeDef, x: { label: string; v: EnumValue | 'pending' }): EnumValue {
   if (x.v !== 'pending') return x.v;
-  throw new PgError('55P04', `unsafe use of new value "${x.label}" of enum type ${typeName(enumSqlType(def.oid, def.name))}`, { hint: 'New enum values must be committed before they can be used.' });
+  throw unsafeEnumUse(def, x.label);
 }
 
 /**
@@ -603,7 +619,7 @@ export function enumRange(env: SqlEnv, typeOid: number, lower: EnumValue | null,
 export function enumEndpoint(env: SqlEnv, typeOid: number, last: boolean): EnumValue {
   const { def, values } = enumValuesInOrder(env, typeOid);
   const x = last ? values[values.length - 1] : values[0];
-  if (x === undefined) throw new PgError('55000', `enum ${typeName(enumSqlType(def.oid, def.name))} contains no values`);
+  if (x === undefined) throw new PgError('55000', `enum ${enumShown(def)} contains no values`);
   return safeEnumValue(def, x);
 }
 
