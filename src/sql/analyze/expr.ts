@@ -1297,8 +1297,8 @@ export function knownColumnSize(v: Value, type: SqlType, stored: boolean): numbe
 
 /**
  * `array[i]`: one element of a one-dimensional array; NULL for a subscript out of range, and
- * for an array with more dimensions than subscripts (as PostgreSQL answers). Slices go to arraySlice; field
- * selection and several subscripts are 0A000.
+ * for an array with more dimensions than subscripts (as PostgreSQL answers). Slices and
+ * several subscripts go to arraySubscripts; field selection is 0A000.
  * @throws PgError 42804 for a subscript of a type that is not an array.
  */
 function arraySubscript(scope: ExprScope, n: PgNode): Expr {
@@ -1310,8 +1310,7 @@ function arraySubscript(scope: ExprScope, n: PgNode): Expr {
     throw new PgError(SQLSTATE.datatype_mismatch, `cannot subscript type ${typeName(arr.type)} because it does not support subscripting`, pos(leftmostLoc(n.arg)));
   }
   const subscript = (node: PgNode): Expr => arraySubscriptArg(scope, node);
-  if (ind.length > 1) return arrayMultiSubscript(scope, arr, ind.map((x) => x.A_Indices as PgNode));
-  if (ind[0]!.A_Indices.is_slice === true) return arraySlice(scope, arr, ind[0]!.A_Indices.lidx === undefined ? null : subscript(ind[0]!.A_Indices.lidx), ind[0]!.A_Indices.uidx === undefined ? null : subscript(ind[0]!.A_Indices.uidx));
+  if (ind.length > 1 || ind[0]!.A_Indices.is_slice === true) return arraySubscripts(scope, arr, ind.map((x) => x.A_Indices as PgNode));
   const i = subscript(ind[0]!.A_Indices.uidx);
   return {
     k: 'op2', type: elemTypeOf(arr.type as ArraySqlType), l: arr, r: i, op: '[]',
@@ -1325,7 +1324,7 @@ function arraySubscript(scope: ExprScope, n: PgNode): Expr {
 }
 
 /**
- * `a[i][j]...` and `a[l1:h1][l2:h2]...`: several subscripts on an array, as PostgreSQL's
+ * `a[lo:hi]`, `a[i][j]...` and `a[l1:h1][l2:h2]...`: a slice or several subscripts, as PostgreSQL's
  * array_get_element and array_get_slice. Without a slice it is one element, NULL unless there
  * are exactly as many subscripts as dimensions and each is in range. With a slice anywhere
  * every subscript is a slice, a plain `[i]` meaning `[1:i]` (transformContainerSubscripts); a
@@ -1336,7 +1335,7 @@ function arraySubscript(scope: ExprScope, n: PgNode): Expr {
  * A `fn` named `[m:` + one token per subscript (`i` an index; `lh`, `l`, `h` or `` a slice
  * with those bounds) + `]`; EXPLAIN prints the subscripts as PostgreSQL's ruleutils does.
  */
-function arrayMultiSubscript(scope: ExprScope, arr: Expr, indices: readonly PgNode[]): Expr {
+function arraySubscripts(scope: ExprScope, arr: Expr, indices: readonly PgNode[]): Expr {
   const anySlice = indices.some((ai) => ai.is_slice === true);
   const args: Expr[] = [arr];
   const tokens: string[] = [];
@@ -1482,37 +1481,6 @@ export function jsonbSubscriptArgs(scope: ExprScope, indices: readonly PgNode[])
     subs.push(applyArg(scope, e, target, -1));
   }
   return subs;
-}
-
-/**
- * `array[lo:hi]`, `array[:hi]`, `array[lo:]`, `array[:]`: a slice of the first dimension
- * (PostgreSQL's array_get_slice). An omitted bound is the dimension's own; bounds outside the
- * array are clamped to it; an empty range (or an empty array) gives `{}`; a NULL array or bound
- * gives NULL. Lower dimensions are kept whole. The result's lower bound is 1, as in PostgreSQL.
- * Slice assignment (UPDATE ... SET a[1:2] = ...) is not supported.
- */
-function arraySlice(scope: ExprScope, arr: Expr, lo: Expr | null, hi: Expr | null): Expr {
-  const args: Expr[] = [arr];
-  if (lo !== null) args.push(lo);
-  if (hi !== null) args.push(hi);
-  const type = arr.type as ArraySqlType;
-  // The name is how EXPLAIN prints the slice: `m[1:2]`, `m[:2]`, `m[1:]`, `m[:]`.
-  const name = `[${lo === null ? '' : 'lo'}:${hi === null ? '' : 'hi'}]`;
-  return foldConstants(scope, {
-    k: 'fn', type, name, args,
-    fn: (vals) => {
-      const v = vals[0] as PgArray;
-      if (v.dims.length === 0) return v;
-      const n = v.dims[0]!;
-      // Compare as numbers: an int8 bound beyond 2^53 still clamps correctly.
-      const l = lo === null ? 1 : Math.max(1, Number(vals[1]));
-      const h = hi === null ? n : Math.min(n, Number(vals[lo === null ? 1 : 2]));
-      if (l > h) return new PgArray(v.elemType, [], []);
-      let per = 1;
-      for (let d = 1; d < v.dims.length; d++) per *= v.dims[d]!;
-      return new PgArray(v.elemType, [h - l + 1, ...v.dims.slice(1)], v.elems.slice((l - 1) * per, h * per));
-    },
-  });
 }
 
 /**

@@ -261,18 +261,15 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
       if (isSubscript(e)) {
         const base = subscripted(e.args[0]!, d);
         if (e.name === '[jsonb]') return base + e.args.slice(1).map((x) => `[${d(x)}]`).join('');
-        if (e.name.startsWith('[m:')) {
-          // Several array subscripts: each `[i]`, or `[lo:hi]` with either bound left out.
-          let a = 1;
-          return base + e.name.slice(3, -1).split(',').map((t) => {
-            if (t === 'i') return `[${d(e.args[a++]!)}]`;
-            const l = t.startsWith('l') ? d(e.args[a++]!) : '';
-            const h = t.endsWith('h') ? d(e.args[a++]!) : '';
-            return `[${l}:${h}]`;
-          }).join('');
-        }
-        const [lo, hi] = [e.name.startsWith('[lo'), e.name.endsWith('hi]')];
-        return `${base}[${lo ? d(e.args[1]!) : ''}:${hi ? d(e.args[lo ? 2 : 1]!) : ''}]`;
+        // Array slices and several subscripts (`[m:` + a token per subscript): each `[i]`, or
+        // `[lo:hi]` with either bound left out.
+        let a = 1;
+        return base + e.name.slice(3, -1).split(',').map((t) => {
+          if (t === 'i') return `[${d(e.args[a++]!)}]`;
+          const l = t.startsWith('l') ? d(e.args[a++]!) : '';
+          const h = t.endsWith('h') ? d(e.args[a++]!) : '';
+          return `[${l}:${h}]`;
+        }).join('');
       }
       if (e.name === '||' && e.args.length === 2) return `(${d(e.args[0]!)} || ${d(e.args[1]!)})`;
       return `${e.name}(${e.args.map((a, i) => (e.variadic === true && i === e.args.length - 1 ? 'VARIADIC ' : '') + d(a)).join(', ')})`;
