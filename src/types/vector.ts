@@ -92,11 +92,10 @@ export function parseVector(text: string, typmod = -1): Float32Array {
     const { read, written } = utf8.encodeInto(text, asciiScratch);
     if (read === len && written === len) {
       parseSlab.reset();
-      const v = vectorFromAscii(asciiScratch, 0, len, -1, parseSlab);
-      if (v !== null) {
-        checkExpectedDim(typmod, v.length);
-        return v.slice();
-      }
+      // With a typmod the fast path reads straight into a vector of that size (a count that
+      // differs is left to the loop below, whose error is vector_in's).
+      const v = vectorFromAscii(asciiScratch, 0, len, typmod > 0 ? typmod : -1, parseSlab);
+      if (v !== null) return v.slice();
     }
   }
   const x = scanBracketList(text, 'vector', VECTOR_MAX_DIM);
