@@ -449,6 +449,11 @@ export class Catalog {
     return [...this.sequences.values()];
   }
 
+  /** The sequences OWNED BY a column of table `table` (serial and identity columns' among them). */
+  sequencesOwnedBy(table: string): Sequence[] {
+    return [...this.sequences.values()].filter((q) => q.def.ownedBy?.table === table);
+  }
+
   /**
    * A sequence by name as the {@link viewer} sees it (live: nextval changes its state).
    * @throws PgError 55P03 when another transaction's uncommitted DDL holds it exclusively.
@@ -1328,10 +1333,9 @@ export class Catalog {
     for (const d of defs) this.lockRelation(d.name, xid, 'exclusive');
     this.lockRelation(name, xid, 'exclusive');
     this.onChange?.({ kind: 'dropTable', xid, name });
-    const seqs: Sequence[] = [];
     for (const d of defs) this.indexes.delete(d.name);
     // The sequences OWNED BY one of its columns (serial, identity) go with it.
-    for (const q of this.sequences.values()) if (q.def.ownedBy?.table === name) seqs.push(q);
+    const seqs = this.sequencesOwnedBy(name);
     for (const q of seqs) this.sequences.delete(q.def.name);
     this.tables.delete(name);
     this.version++;

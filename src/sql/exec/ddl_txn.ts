@@ -118,7 +118,7 @@ function registerForgotten(env: SqlEnv, txn: TxnState | null, ddl: DdlUndo, forg
 /** DROP TABLE in `txn`: its index structures leave the index map now and are disposed at commit. */
 export function dropTableTx(env: SqlEnv, txn: TxnState | null, name: string): void {
   const names = env.catalog.indexesOf(name).map((d) => d.name);
-  const sequences = env.catalog.allSequences().filter((q) => q.def.ownedBy?.table === name).map((q) => q.def.name);
+  const sequences = env.catalog.sequencesOwnedBy(name).map((q) => q.def.name);
   const ddl = env.catalog.dropTable(name, xidOf(txn)); // logged first: if the log refuses it, nothing is dropped
   const kept = detach(env, names);
   const forgotten = env.stats.forgetOids([name, ...names, ...sequences], [name]);

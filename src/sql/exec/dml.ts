@@ -295,9 +295,7 @@ export function truncateTables(env: SqlEnv, s: PgNode, notices: Notices = []): v
   const xid = ensureXid(env);
   for (const t of tables) requireNoPendingRows(t, xid);
   if (s.restart_seqs === true) {
-    for (const q of env.catalog.allSequences()) {
-      const owner = q.def.ownedBy?.table;
-      if (owner === undefined || !tables.some((t) => t.name === owner)) continue;
+    for (const q of tables.flatMap((t) => env.catalog.sequencesOwnedBy(t.name))) {
       const { def, last, called, logCnt } = applySequenceOptions(q.def.name, { restart: null }, q);
       alterSequenceTx(env, env.txn, q.def.name, def, last, called, logCnt);
     }

@@ -180,7 +180,7 @@ function moveTable(env: SqlEnv, key: string, schema: string, notices: Notices): 
   if (schema === PUBLIC_SCHEMA && env.catalog.getEnumType(name) !== undefined) throw new PgError(SQLSTATE.duplicate_object, `type "${name}" already exists in schema "${schema}"`);
   const indexes = env.catalog.indexesOf(key);
   for (const d of indexes) checkFreeIn(env, schema, env.catalog.splitKey(d.name).name);
-  const owned = env.catalog.allSequences().filter((q) => q.def.ownedBy?.table === key);
+  const owned = env.catalog.sequencesOwnedBy(key);
   for (const q of owned) checkFreeIn(env, schema, env.catalog.splitKey(q.def.name).name);
   const t = env.catalog.getTable(key)!;
   requireNoPendingRows(t, ensureXid(env));
