@@ -15,6 +15,7 @@ export const SQLSTATE = {
   active_sql_transaction: '25001',
   no_active_sql_transaction: '25P01',
   in_failed_sql_transaction: '25P02',
+  read_only_sql_transaction: '25006',
   data_exception: '22000',
   string_data_right_truncation: '22001',
   numeric_value_out_of_range: '22003',

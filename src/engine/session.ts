@@ -8,6 +8,7 @@ import type { Sequence } from '../storage/sequence.js';
 import type { IndexAm, IndexSearchAhead, OrderedIndex, OrderedIndexAm, VectorIndex } from '../access/am.js';
 import type { EngineHooks, Notification, NotifyState, SqlEnv, TxnState } from '../sql/env.js';
 import { newNotifyState } from '../sql/exec/notify.js';
+import { readWriteGuard } from '../sql/exec/txn.js';
 import type { PlanNode } from '../sql/plan/plan.js';
 import { Settings, type SettingsRegistry } from '../sql/settings.js';
 import { Prng } from '../common/prng.js';
@@ -95,6 +96,7 @@ export class Session implements SqlEnv {
     readonly clock: Clock = systemClock,
   ) {
     this.settings = new Settings(registry);
+    this.settings.readWriteGuard = () => readWriteGuard(this.txn);
     this.random = new Prng(seed ^ 0x5eed5eed);
     this.activity = newBackendActivity(wallClockUs(clock));
   }

@@ -37,9 +37,13 @@ import { fieldDescriptions, resultFormats, writeRows } from './rows.js';
 import type { ServerContext } from './context.js';
 
 /** Settings PostgreSQL reports in ParameterStatus at startup and whenever they change (GUC_REPORT). */
-const REPORTED = ['application_name', 'client_encoding', 'DateStyle', 'integer_datetimes', 'server_encoding', 'server_version', 'standard_conforming_strings', 'TimeZone'] as const;
+const REPORTED = ['application_name', 'client_encoding', 'DateStyle', 'default_transaction_read_only', 'in_hot_standby', 'integer_datetimes', 'server_encoding', 'server_version', 'standard_conforming_strings', 'TimeZone'] as const;
 
-/** Values of reported settings vecgres fixes (not settings in its registry). */
+/**
+ * Values of reported settings vecgres fixes (not settings in its registry). (libpq's
+ * `target_session_attrs` reads the reported in_hot_standby, always off here, and
+ * default_transaction_read_only.)
+ */
 const FIXED_REPORTED: Record<string, string> = {
   integer_datetimes: 'on',
   server_encoding: 'UTF8',

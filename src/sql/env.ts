@@ -94,6 +94,11 @@ export interface TxnState {
   writes: TxnWrite[];
   /** Open savepoints, oldest first (names may repeat: the newest one shadows). */
   savepoints: Savepoint[];
+  /**
+   * A statement that reads the database has run in the transaction (PostgreSQL's
+   * FirstSnapshotSet): it may no longer become read-write.
+   */
+  snapshotTaken?: boolean;
 }
 
 /** What the engine offers the SQL layer beyond the catalog (CHECKPOINT, VACUUM). */

@@ -52,6 +52,7 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'min_parallel_table_scan_size', type: 'integer', default: 1024, min: 0, max: 715827882, unit: '8kB', shortDesc: 'Sets the minimum amount of table data for a parallel scan.', category: 'Query Tuning / Planner Cost Constants' },
   { name: 'standard_conforming_strings', type: 'bool', default: true, shortDesc: "Causes '...' strings to treat backslashes literally.", category: 'Version and Platform Compatibility / Previous PostgreSQL Versions' },
   { name: 'server_version', context: 'internal', type: 'string', default: '18.0', shortDesc: 'Shows the server version.', category: 'Preset Options' },
+  { name: 'in_hot_standby', context: 'internal', type: 'bool', default: false, shortDesc: 'Shows whether hot standby is currently active.', category: 'Preset Options' },
   { name: 'TimeZone', type: 'string', default: 'UTC', shortDesc: 'Sets the time zone for displaying and interpreting time stamps.', category: 'Client Connection Defaults / Locale and Formatting' },
   { name: 'default_statistics_target', type: 'integer', default: 100, min: 1, max: 10000, shortDesc: 'Sets the default statistics target.', category: 'Query Tuning / Other Planner Options' },
   // Server-wide in PostgreSQL (pg_settings.context sighup: postgresql.conf and a reload); vecgres
@@ -79,6 +80,8 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'default_table_access_method', type: 'string', default: 'heap', shortDesc: 'Sets the default table access method for new tables.', category: 'Client Connection Defaults / Statement Behavior' },
   { name: 'transaction_isolation', type: 'enum', default: 'read committed', values: ISOLATION_LEVELS, shortDesc: "Sets the current transaction's isolation level.", category: 'Client Connection Defaults / Statement Behavior' },
   { name: 'default_transaction_isolation', type: 'enum', default: 'read committed', values: ISOLATION_LEVELS, shortDesc: 'Sets the transaction isolation level of each new transaction.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'transaction_read_only', type: 'bool', default: false, shortDesc: "Sets the current transaction's read-only status.", category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'default_transaction_read_only', type: 'bool', default: false, shortDesc: 'Sets the default read-only status of new transactions.', category: 'Client Connection Defaults / Statement Behavior' },
 ];
 
 /** Name of the setting that caps the memories of vectors and indexes (kernels/memories.ts). */
@@ -278,12 +281,23 @@ export class SettingsRegistry {
   }
 }
 
+/** The transaction's read-only mode: a setting that belongs to the transaction. */
+const TRANSACTION_READ_ONLY = 'transaction_read_only';
+/** Settings RESET ALL leaves alone (guc_tables.c GUC_NO_RESET_ALL). */
+const NO_RESET_ALL = new Set(['transaction_isolation', TRANSACTION_READ_ONLY]);
+
 /** One session's values. Implements {@link GucReader} for index scans. */
 export class Settings implements GucReader {
   private readonly session = new Map<string, GucValue>();
   /** Incremented by every change of a value (cached plans compare it). */
   generation = 0;
   private readonly local = new Map<string, GucValue>();
+  /**
+   * Called before the transaction goes from read-only to read-write: throws when it may not
+   * (after its first query, or inside a savepoint), as check_transaction_read_only. Installed
+   * by the session, which knows the transaction's state.
+   */
+  readWriteGuard: (() => void) | null = null;
   /** Session values at BEGIN, restored by ROLLBACK (null outside a transaction block). */
   private snapshot: Map<string, GucValue> | null = null;
 
@@ -294,6 +308,9 @@ export class Settings implements GucReader {
     const key = name.toLowerCase();
     const l = this.local.get(key);
     if (l !== undefined) return l;
+    // Outside a transaction block each statement is a transaction of its own, which starts
+    // with the default (xact.c StartTransaction: XactReadOnly = DefaultXactReadOnly).
+    if (key === TRANSACTION_READ_ONLY) return this.get('default_transaction_read_only');
     const s = this.session.get(key);
     if (s !== undefined) return s;
     const start = this.registry.startValueOf(key);
@@ -347,6 +364,14 @@ export class Settings implements GucReader {
     const def = this.registry.lookup(key);
     const refusal = def === null ? null : sessionSetRefusal(def);
     if (refusal !== null) throw new PgError('55P02', refusal);
+    if (key === TRANSACTION_READ_ONLY) {
+      // The transaction's own mode: every SET of it lasts until the transaction ends, and
+      // going back to read-write is checked (check_transaction_read_only).
+      isLocal = true;
+      const ro = value === null ? false : parseGucValue(def!, value) === true;
+      if (this.snapshot === null) return;
+      if (!ro && this.get(key) === true) this.readWriteGuard?.();
+    }
     const target = isLocal ? this.local : this.session;
     if (isLocal && this.snapshot === null) return;
     this.generation++;
@@ -372,11 +397,11 @@ export class Settings implements GucReader {
     this.set(name, null, false);
   }
 
-  /** RESET ALL. */
+  /** RESET ALL (not the transaction's own isolation level and mode: PostgreSQL's GUC_NO_RESET_ALL). */
   resetAll(): void {
     this.generation++;
     this.session.clear();
-    this.local.clear();
+    for (const key of [...this.local.keys()]) if (!NO_RESET_ALL.has(key)) this.local.delete(key);
   }
 
   /** SHOW name: the value as PostgreSQL prints it. */
@@ -396,9 +421,13 @@ export class Settings implements GucReader {
     return formatGucValue(def, this.get(def.name));
   }
 
-  /** BEGIN: remember session values so ROLLBACK can restore them. */
+  /**
+   * BEGIN: remember session values so ROLLBACK can restore them; the transaction's read-only
+   * mode starts as default_transaction_read_only says.
+   */
   beginTransaction(): void {
     this.snapshot = new Map(this.session);
+    this.local.set(TRANSACTION_READ_ONLY, this.get('default_transaction_read_only'));
   }
 
   /** COMMIT: keep SET values, drop SET LOCAL ones. */

@@ -17,8 +17,14 @@ export interface PeerPair {
   close(): Promise<void>;
 }
 
-/** Starts both servers and connects a client to each; `setupSql` runs on PGlite before it listens. */
-export async function connectPeerPair(setupSql?: string): Promise<PeerPair> {
+/** What one side reported in a ParameterStatus message (its startup reports included). */
+export type ParameterStatusHook = (side: 'theirs' | 'mine', name: string, value: string) => void;
+
+/**
+ * Starts both servers and connects a client to each; `setupSql` runs on PGlite before it
+ * listens; `onParameterStatus` sees every ParameterStatus either client receives.
+ */
+export async function connectPeerPair(setupSql?: string, onParameterStatus?: ParameterStatusHook): Promise<PeerPair> {
   const pglite = await startPglite();
   if (setupSql !== undefined) await pglite.exec(setupSql);
   const socketServer = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
@@ -31,6 +37,11 @@ export async function connectPeerPair(setupSql?: string): Promise<PeerPair> {
   const myNotices: string[] = [];
   theirs.on('notice', (n) => theirNotices.push(`${n.severity} ${n.code} ${n.message}`));
   mine.on('notice', (n) => myNotices.push(`${n.severity} ${n.code} ${n.message}`));
+  if (onParameterStatus !== undefined) {
+    for (const [side, c] of [['theirs', theirs], ['mine', mine]] as const) {
+      (c as unknown as { connection: { on(e: string, f: (m: { parameterName: string; parameterValue: string }) => void): void } }).connection.on('parameterStatus', (m) => onParameterStatus(side, m.parameterName, m.parameterValue));
+    }
+  }
   const close = async (): Promise<void> => {
     await mine.end().catch(() => undefined);
     await theirs.end().catch(() => undefined);

@@ -44,6 +44,7 @@ import { isEnumSqlType, hasEnumElements } from '../../types/enum_value.js';
 import { PgArray } from '../../types/pgarray.js';
 import { formatArray } from '../analyze/arrays.js';
 import { computeGenerated, hasGeneratedColumns } from './generated_columns.js';
+import { preventCommandIfReadOnly } from './txn.js';
 
 /** Where COPY's data comes from and goes to, supplied by the caller of the statement. */
 export interface CopyIo {
@@ -121,6 +122,7 @@ export function runCopy(env: SqlEnv, stmt: PgNode, io: CopyIo | null): CopyResul
   }
   if (!isFrom) return copyTo(env, stmt, opts, toBlob);
   const table = copyTable(env, stmt);
+  preventCommandIfReadOnly(env, 'COPY FROM');
   const cols = copyColumns(table, stmt.attlist);
   if (stmt.whereClause !== undefined) throw pgErr.featureNotSupported('COPY FROM ... WHERE');
   let data: readonly Uint8Array[];

@@ -26,7 +26,7 @@ import { setRelStats } from '../stats/rel_size.js';
 import { planTableStatement } from '../plan/planner.js';
 import type { Expr } from '../analyze/expr.js';
 import type { EState } from './executor.js';
-import { ensureXid } from './txn.js';
+import { ensureXid, preventCommandIfReadOnly } from './txn.js';
 import { buildIndexOverTable } from './index_build.js';
 import { changedAny, indexedColumns } from './index_keys.js';
 import { buildOrderedIndex } from './ordered_index.js';
@@ -123,6 +123,7 @@ function withExtras(row: Value[], extras: Value[][], i: number): Value[] {
  * ANALYZE.
  */
 export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[], planned: PlannedModify | null = null, probe: ExplainProbe | null = null): DmlOutput {
+  preventCommandIfReadOnly(env, 'UPDATE');
   const table = q.table;
   const plan = planned ?? planModify(env, q, params);
   const { ids, extras, es } = targetRows(env, q.scan, plan, params, probe);
@@ -200,6 +201,7 @@ function sameValue(a: Value, b: Value): boolean {
 
 /** Runs an analyzed DELETE; returns the number of rows deleted and RETURNING rows (arguments as {@link runUpdate}). */
 export function runDelete(env: SqlEnv, q: DeleteQuery, params: readonly Value[], planned: PlannedModify | null = null, probe: ExplainProbe | null = null): DmlOutput {
+  preventCommandIfReadOnly(env, 'DELETE');
   const table = q.table;
   const plan = planned ?? planModify(env, q, params);
   const { ids, extras, es } = targetRows(env, q.scan, plan, params, probe);

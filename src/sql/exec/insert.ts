@@ -20,7 +20,7 @@ import { type Expr, mapOperands } from '../analyze/expr.js';
 import { assert } from '../../common/assert.js';
 import { valueToText } from '../analyze/types.js';
 import { evalExpr } from './eval.js';
-import { ensureXid } from './txn.js';
+import { ensureXid, preventCommandIfReadOnly } from './txn.js';
 import { rowIdQuery, analyzeDefault } from '../analyze/query.js';
 import type { PgNode } from '../parser/parse.js';
 import { planTableStatement } from '../plan/planner.js';
@@ -368,6 +368,7 @@ function storedRow(table: Table, rowId: number): Value[] {
  * {@link planInsert} (made now when absent); `probe` instruments it for EXPLAIN ANALYZE.
  */
 export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[], planned: PlannedInsert | null = null, probe: ExplainProbe | null = null): InsertOutput {
+  preventCommandIfReadOnly(env, 'INSERT');
   const table = q.table;
   const cols = table.def.columns;
   const returning: Value[][] | null = q.returning === null ? null : [];

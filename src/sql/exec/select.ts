@@ -4,7 +4,9 @@
  */
 import type { Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
-import type { PlannedStmt } from '../plan/plan.js';
+import { planChildren, type PlannedStmt, type PlanNode } from '../plan/plan.js';
+import { lockStrengthName } from '../analyze/locking.js';
+import { preventCommandIfReadOnly, transactionReadOnly } from './txn.js';
 import { EState, execInitNode, runPlanned } from './executor.js';
 import type { ExplainProbe } from './explain_probe.js';
 import './nodes/index.js';
@@ -17,6 +19,7 @@ export interface SelectOutput {
 
 /** Executes a planned SELECT with the client's parameter values. */
 export function runSelect(env: SqlEnv, stmt: PlannedStmt, params: readonly Value[]): SelectOutput {
+  checkRowMarks(env, stmt);
   env.lastPlan = stmt.plan;
   const es = new EState(env, stmt, params, null);
   const rows = runPlanned(es, execInitNode(stmt.plan, es));
@@ -28,9 +31,32 @@ export function runSelect(env: SqlEnv, stmt: PlannedStmt, params: readonly Value
  * EXPLAIN ANALYZE (`probe`) instrumented, its nodes kept for the output.
  */
 export function runStatement(env: SqlEnv, stmt: PlannedStmt, params: readonly Value[], probe: ExplainProbe | null = null): { rows: Value[][]; es: EState } {
+  checkRowMarks(env, stmt);
   const es = probe === null ? new EState(env, stmt, params, null) : probe.state(env, stmt, params);
   const top = execInitNode(stmt.plan, es);
   probe?.ran(es, top);
   const rows = runPlanned(es, top);
   return { rows, es };
+}
+
+/**
+ * A SELECT that locks rows (a LockRows node anywhere: FOR UPDATE in a subquery, a CTE or a
+ * sub-SELECT too) writes: refused in a read-only transaction, named by the first lock as
+ * PostgreSQL's CreateCommandName names it from the plan's first row mark.
+ * @throws PgError 25006 `cannot execute SELECT FOR UPDATE in a read-only transaction`.
+ */
+function checkRowMarks(env: SqlEnv, stmt: PlannedStmt): void {
+  if (!transactionReadOnly(env)) return;
+  const find = (p: PlanNode): number | null => {
+    if (p.node === 'LockRows' && p.marks.length > 0) return p.marks[0]!.strength;
+    for (const c of planChildren(p)) {
+      const s = find(c);
+      if (s !== null) return s;
+    }
+    return null;
+  };
+  for (const p of [stmt.plan, ...stmt.ctes.map((c) => c.plan), ...stmt.subPlans.map((s) => s.plan)]) {
+    const strength = find(p);
+    if (strength !== null) preventCommandIfReadOnly(env, `SELECT ${lockStrengthName(strength)}`);
+  }
 }

@@ -16,7 +16,7 @@ import type { SqlEnv } from '../env.js';
 import { alterSequenceTx, alterTableTx, createSequenceTx, dropSequenceTx } from './ddl_txn.js';
 import { checkCreationSchema, notice, referencedRelation, missingSchema, type Notices } from './ddl.js';
 import { dropDependentViews } from './views.js';
-import { ensureXid } from './txn.js';
+import { ensureXid, preventCommandIfReadOnly } from './txn.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PgNode = any;
@@ -43,6 +43,7 @@ export function sequenceByText(env: SqlEnv, text: string): Sequence {
 /** nextval(name) for the session: advances the sequence and remembers it for currval / lastval. */
 export function sessionNextval(env: SqlEnv, name: string): bigint {
   const q = env.catalog.getSequence(name)!;
+  preventCommandIfReadOnly(env, 'nextval()');
   // A statement run again after a wait takes back the values its first run drew (statement_rerun.ts).
   const v = env.rerun.nextval(q, () => env.catalog.nextval(name));
   env.sequenceValues.currval.set(q, v);
@@ -77,6 +78,7 @@ export function sessionLastval(env: SqlEnv): bigint {
 /** setval(name, value, is_called): is_called true also sets the session's currval (do_setval). */
 export function sessionSetval(env: SqlEnv, name: string, value: bigint, called: boolean): bigint {
   const q = env.catalog.getSequence(name)!;
+  preventCommandIfReadOnly(env, 'setval()');
   // Not applied again by a statement's rerun after a wait (statement_rerun.ts).
   env.rerun.setval(q, value, called, () => env.catalog.setval(name, value, called));
   if (called) env.sequenceValues.currval.set(q, value);

@@ -38,7 +38,7 @@ import { runCopy, type CopyIo, type CopyOutput } from './copy.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
 import { explainModify } from './explain_dml.js';
 import { ExplainProbe } from './explain_probe.js';
-import { endTransaction, rollbackStatement, rollbackWritesTo, statementMark } from './txn.js';
+import { endTransaction, preventCommandIfReadOnly, rollbackStatement, rollbackWritesTo, statementMark } from './txn.js';
 import { LockWait } from '../../storage/row_locks.js';
 import { BuildWait, finishConcurrentBuild } from './index_build_concurrent.js';
 import { autoAnalyze } from '../stats/analyze.js';
@@ -246,7 +246,11 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   bufferCache.nextStatement();
   bufferCache.trim();
   const mark = txn.inBlock ? statementMark(env) : null;
+  // Outside a block each statement starts a transaction; one that reads takes its snapshot.
+  if (!txn.inBlock) txn.snapshotTaken = false;
+  if (!SNAPSHOTLESS.has(raw.tag)) txn.snapshotTaken = true;
   try {
+    checkReadOnlyUtility(env, raw);
     const r = dispatch(env, raw, params, cache, io);
     if (env.runtimeNotices.length > 0) r.notices.push(...env.runtimeNotices.splice(0));
     r.zone = env.settings.timeZone();
@@ -289,6 +293,36 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   } finally {
     env.interrupts.endStatement();
   }
+}
+
+/**
+ * Statements that take no snapshot (PostgreSQL's PlannedStmtRequiresSnapshot): after them a
+ * read-only transaction may still become read-write.
+ */
+const SNAPSHOTLESS: ReadonlySet<string> = new Set(['TransactionStmt', 'VariableSetStmt', 'VariableShowStmt', 'LockStmt', 'ConstraintsSetStmt', 'FetchStmt', 'ListenStmt', 'UnlistenStmt', 'NotifyStmt', 'CheckPointStmt']);
+
+/**
+ * Statements a read-only transaction may run, as PostgreSQL's ClassifyUtilityCommandAsReadOnly
+ * allows them: queries (INSERT, UPDATE, DELETE and SELECT FOR UPDATE are refused when they run,
+ * COPY FROM by COPY itself), settings, cursors, prepared statements, LISTEN / NOTIFY, and the
+ * maintenance that changes no data a user sees (VACUUM, ANALYZE, REINDEX, CHECKPOINT, LOCK).
+ */
+const READ_ONLY_OK: ReadonlySet<string> = new Set([
+  'SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt', 'ExplainStmt',
+  'TransactionStmt', 'VariableSetStmt', 'VariableShowStmt', 'DiscardStmt', 'PrepareStmt', 'ExecuteStmt', 'DeallocateStmt',
+  'DeclareCursorStmt', 'FetchStmt', 'ClosePortalStmt', 'ListenStmt', 'UnlistenStmt', 'NotifyStmt', 'LockStmt',
+  'ConstraintsSetStmt', 'VacuumStmt', 'ReindexStmt', 'CheckPointStmt', 'ClusterStmt', 'DoStmt', 'CallStmt', 'LoadStmt', 'AlterSystemStmt',
+]);
+
+/**
+ * A utility statement that writes, in a read-only transaction: refused before anything else
+ * is checked, as standard_ProcessUtility does.
+ * @throws PgError 25006 `cannot execute CREATE TABLE in a read-only transaction`.
+ */
+function checkReadOnlyUtility(env: SqlEnv, raw: RawStatement): void {
+  // PostgreSQL tags every CREATE TYPE alike; commandTag tells its forms apart (`CREATE TYPE ... AS ENUM`).
+  if (!READ_ONLY_OK.has(raw.tag)) preventCommandIfReadOnly(env, commandTag(raw.tag, raw.stmt[raw.tag]).replace(/ \.\.\. .*$/, ''));
+  else if (raw.tag === 'SelectStmt' && raw.stmt.SelectStmt.intoClause !== undefined) preventCommandIfReadOnly(env, 'SELECT INTO');
 }
 
 /**
@@ -479,16 +513,19 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return done('CREATE EXTENSION', notices);
     case 'VariableSetStmt':
       if (s.kind === 'VAR_SET_MULTI' && (s.name === 'TRANSACTION' || s.name === 'SESSION CHARACTERISTICS')) {
-        const level = transactionOptions(s.args);
+        const { level, readOnly } = transactionOptions(s.args);
         if (s.name === 'SESSION CHARACTERISTICS') {
           if (level !== null) env.settings.set('default_transaction_isolation', level, false);
+          if (readOnly !== null) env.settings.set('default_transaction_read_only', readOnly ? 'on' : 'off', false);
           return done('SET', notices);
         }
-        // PostgreSQL warns and does nothing outside a block (an implicit one included).
-        if (!env.txn.inBlock || env.txn.implicit) {
+        // PostgreSQL warns and does nothing outside a block. The implicit block of a
+        // multi-statement query is one (IsTransactionBlock); the extended protocol's messages
+        // up to Sync are not (TBLOCK_STARTED).
+        if (!env.txn.inBlock || env.txn.pipeline === true) {
           return done('SET', [notice(SQLSTATE.no_active_sql_transaction, 'SET TRANSACTION can only be used in transaction blocks', 'WARNING')]);
         }
-        if (level !== null) env.settings.set('transaction_isolation', level, true);
+        setTransactionOptions(env, level, readOnly);
         return done('SET', notices);
       }
       return setStatement(env, s);
@@ -546,6 +583,8 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
 function runWithModifyingCtes(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache): StatementResult {
   const s = raw.stmt[raw.tag];
   const { types, parts } = describeModifyingWith(env, raw, cache);
+  // The statement as a whole writes: refused under its own tag (a SELECT's is SELECT).
+  preventCommandIfReadOnly(env, commandTag(raw.tag, s));
   const clientParams = types.length;
   const returned: Value[] = [];
   let next = clientParams + 1;
@@ -1134,21 +1173,23 @@ function transaction(env: SqlEnv, s: PgNode): StatementResult {
       if (txn.failed) {
         throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
       }
-      const level = transactionOptions(s.options);
+      const { level, readOnly } = transactionOptions(s.options);
       // PostgreSQL's tag names the statement: START TRANSACTION is not BEGIN.
       const tag = s.kind === 'TRANS_STMT_START' ? 'START TRANSACTION' : 'BEGIN';
       if (txn.implicit) {
         // BEGIN inside a multi-statement query makes its implicit block explicit: the
         // statements before it belong to the transaction (xact.c, TBLOCK_IMPLICIT_INPROGRESS).
         txn.implicit = false;
-        if (level !== null) env.settings.set('transaction_isolation', level, true);
+        setTransactionOptions(env, level, readOnly);
         return done(tag);
       }
       if (txn.inBlock) return done(tag, [notice(SQLSTATE.active_sql_transaction, 'there is already a transaction in progress', 'WARNING')]);
       txn.inBlock = true;
+      txn.snapshotTaken = false;
       env.settings.beginTransaction();
       const initial = level ?? String(env.settings.get('default_transaction_isolation'));
       if (initial !== 'read committed') env.settings.set('transaction_isolation', initial, true);
+      setTransactionOptions(env, null, readOnly);
       return done(tag);
     }
     case 'TRANS_STMT_COMMIT': {
@@ -1247,16 +1288,24 @@ function savepointStatement(env: SqlEnv, kind: string, name: string): StatementR
   }
 }
 
+/** The current transaction's isolation level and read-only mode, where given (null: unchanged). */
+function setTransactionOptions(env: SqlEnv, level: string | null, readOnly: boolean | null): void {
+  if (level !== null) env.settings.set('transaction_isolation', level, true);
+  if (readOnly !== null) env.settings.set('transaction_read_only', readOnly ? 'on' : 'off', true);
+}
+
 /**
  * The options of BEGIN / START TRANSACTION / SET TRANSACTION / SET SESSION CHARACTERISTICS.
  * vecgres provides one isolation level, read committed (READ UNCOMMITTED is read committed, as
- * in PostgreSQL); REPEATABLE READ, SERIALIZABLE and READ ONLY are refused rather than given
- * weaker guarantees. [NOT] DEFERRABLE has no effect outside SERIALIZABLE READ ONLY, as in
- * PostgreSQL, and is accepted. Returns the isolation level named, or null.
- * @throws PgError 0A000 naming the level or mode.
+ * in PostgreSQL); REPEATABLE READ and SERIALIZABLE are refused rather than given weaker
+ * guarantees. READ ONLY / READ WRITE set the mode (a read-only transaction refuses writes with
+ * 25006). [NOT] DEFERRABLE has no effect outside SERIALIZABLE READ ONLY, as in PostgreSQL, and
+ * is accepted. Returns the isolation level and mode named, or null for each.
+ * @throws PgError 0A000 naming the level.
  */
-function transactionOptions(options: PgNode[] | undefined): string | null {
+function transactionOptions(options: PgNode[] | undefined): { level: string | null; readOnly: boolean | null } {
   let level: string | null = null;
+  let readOnly: boolean | null = null;
   for (const o of options ?? []) {
     const d = o.DefElem;
     const arg = d.arg?.A_Const;
@@ -1267,7 +1316,7 @@ function transactionOptions(options: PgNode[] | undefined): string | null {
         break;
       }
       case 'transaction_read_only':
-        if ((arg?.ival?.ival ?? 0) !== 0) throw pgErr.featureNotSupported('READ ONLY transactions');
+        readOnly = (arg?.ival?.ival ?? 0) !== 0;
         break;
       case 'transaction_deferrable':
         break;
@@ -1275,7 +1324,7 @@ function transactionOptions(options: PgNode[] | undefined): string | null {
         throw pgErr.featureNotSupported(`transaction option ${String(d.defname)}`);
     }
   }
-  return level;
+  return { level, readOnly };
 }
 
 /** WARNING 25P01 for COMMIT or ROLLBACK outside a transaction block. */

@@ -21,6 +21,7 @@
  * writes over and finishes them once its commit record is durable (EngineHooks.deferCommit):
  * until then other sessions do not see it.
  */
+import { PgError, SQLSTATE } from '../../common/errors.js';
 import { endTransactionAdvisory } from './advisory.js';
 import { cursorsAtTransactionEnd } from './cursors.js';
 import type { UndoneWrite } from '../../storage/catalog.js';
@@ -204,4 +205,30 @@ export function replayRollbackTo(env: SqlEnv, txn: TxnState, undo: readonly Undo
 
 function tombstone(env: SqlEnv, table: string, rowId: number): void {
   for (const d of env.catalog.indexesOf(table)) env.indexes.get(d.name)?.delete(rowId);
+}
+
+/** True when the current transaction is read-only (`BEGIN READ ONLY`, default_transaction_read_only). */
+export function transactionReadOnly(env: SqlEnv): boolean {
+  return env.settings.get('transaction_read_only') === true;
+}
+
+/**
+ * PostgreSQL's PreventCommandIfReadOnly: refuses a statement that writes (`tag` names it, as
+ * the command tag: `INSERT`, `CREATE TABLE`, `SELECT FOR UPDATE`, `nextval()`) in a read-only
+ * transaction.
+ * @throws PgError 25006 `cannot execute INSERT in a read-only transaction`.
+ */
+export function preventCommandIfReadOnly(env: SqlEnv, tag: string): void {
+  if (transactionReadOnly(env)) throw new PgError(SQLSTATE.read_only_sql_transaction, `cannot execute ${tag} in a read-only transaction`);
+}
+
+/**
+ * check_transaction_read_only (PostgreSQL's variable.c) for `txn`: a read-only transaction may
+ * become read-write only at its top level and before its first query.
+ * @throws PgError 25001 `cannot set transaction read-write mode inside a read-only transaction`
+ *   (inside a savepoint), `transaction read-write mode must be set before any query`.
+ */
+export function readWriteGuard(txn: TxnState): void {
+  if (txn.savepoints.length > 0) throw new PgError(SQLSTATE.active_sql_transaction, 'cannot set transaction read-write mode inside a read-only transaction');
+  if (txn.snapshotTaken === true) throw new PgError(SQLSTATE.active_sql_transaction, 'transaction read-write mode must be set before any query');
 }
