@@ -77,3 +77,23 @@ test('long literals: a script of statements keeps each statement\'s text and err
   assert.equal(ours.message, theirs.message);
   assert.equal(String(ours.position), String(theirs.position));
 });
+
+test('a constant continued across -- comment lines is one constant, as PostgreSQL (libpg-query alone rejects it)', async () => {
+  await checkAll('continuation across comments', [
+    "SELECT 'a'\n-- c\n'b'",
+    "SELECT 'a' -- x\n  -- y\n'b'\n -- z\n'c' AS x, E'\\n'\n-- c\n'\\t' AS e, B'10'\n--c\n'01' AS b, X'1'\n-- h\n'F' AS h",
+    "SELECT U&'d\\0061'\n-- u\n't' AS u, N'n'\n-- n\n'x' AS n",
+    // A non-ASCII comment: blanked one space per byte, so locations stay right.
+    "SELECT 'a'\n-- é 😀\n'b' AS x, 'ü', nosuch",
+    "SELECT 'a'\n-- é\n'b'",
+    // Errors past the comment are the continued text's; a C-style comment ends the constant.
+    "SELECT 'a'\n-- c\n'b' 'c'",
+    "SELECT 'a' -- c\n'b' +",
+    "SELECT 'a'\n-- c\n'b' FROM nosuch",
+    "SELECT 'a'\n/* c */\n'b'",
+    "SELECT $$x$$\n-- c\n'b'",
+    // Comments elsewhere, and a '--' inside a constant, are left alone.
+    "SELECT '--' -- 'x'\n, 'y'\n-- z\n'w'",
+    `SELECT md5(${long}\n-- tail\n'x'), md5(${mid})`,
+  ]);
+});

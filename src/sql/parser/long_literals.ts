@@ -57,6 +57,83 @@ export function cutLongLiterals(sql: string): CutText | null {
   const cuts: Cut[] = [];
   let copied = 0; // sql[0, copied) is in parts
   let outLen = 0;
+  const followed = scanConstants(sql, (start, quote, escapes) => {
+    // E'...', B'...', X'...', N'...', U&'...': scanned, never cut.
+    if (start !== quote) return skipConstant(sql, quote, escapes);
+    let end = skipQuoted(sql, quote + 1, 39);
+    if (end < 0) return -1;
+    // A literal followed by white space holding a newline and another literal is one constant.
+    let continued = false;
+    for (;;) {
+      const k = afterContinuation(sql, end);
+      if (k < 0) break;
+      continued = true;
+      end = skipQuoted(sql, k + 1, 39);
+      if (end < 0) return -1;
+    }
+    if (!continued && end - start >= CUT_LITERAL_MIN) {
+      parts.push(sql.slice(copied, start), "''");
+      outLen += start - copied;
+      cuts.push({ at: outLen, removed: end - start - 2, value: sql.slice(start + 1, end - 1).replaceAll("''", "'") });
+      outLen += 2;
+      copied = end;
+    }
+    return end;
+  });
+  if (!followed || cuts.length === 0) return null;
+  parts.push(sql.slice(copied));
+  return { text: parts.join(''), cuts };
+}
+
+/**
+ * `sql` with the `--` comments that stand between a string constant and its continuation
+ * (`'a'` newline `-- note` newline `'b'`, which PostgreSQL's scan.l reads as the one constant
+ * `'ab'`) replaced by spaces, one per UTF-8 byte, or null when there is no such comment or the
+ * scan cannot follow the text. libpg-query's scanner ends the constant at such a comment and
+ * reports a syntax error at the next quote. The spaces keep every byte offset, so the tree of
+ * the result (whose locations are byte offsets) is the tree of `sql`; `lastBlanked` is the
+ * character offset of the last space, past which the result's character offsets are `sql`'s
+ * too (Infinity when a comment held a non-ASCII character, so none are).
+ */
+export function blankContinuationComments(sql: string): { text: string; lastBlanked: number } | null {
+  const comments: number[] = [];
+  const followed = scanConstants(sql, (_start, quote, escapes) => {
+    let end = skipConstant(sql, quote, escapes);
+    for (;;) {
+      if (end < 0) return -1;
+      const k = afterContinuation(sql, end, comments);
+      if (k < 0) return end;
+      end = skipConstant(sql, k, escapes);
+    }
+  });
+  if (!followed || comments.length === 0) return null;
+  const parts: string[] = [];
+  let copied = 0;
+  let ascii = true;
+  for (let c = 0; c < comments.length; c += 2) {
+    const from = comments[c]!;
+    const to = comments[c + 1]!;
+    const text = sql.slice(from, to);
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes !== text.length) ascii = false;
+    parts.push(sql.slice(copied, from), ' '.repeat(bytes));
+    copied = to;
+  }
+  parts.push(sql.slice(copied));
+  return { text: parts.join(''), lastBlanked: ascii ? comments[comments.length - 1]! - 1 : Infinity };
+}
+
+/**
+ * Walks `sql` as PostgreSQL's lexer (scan.l) divides it: comments, quoted identifiers, dollar
+ * quotes, parameters, identifiers and numbers are stepped over, and `visit` is called at each
+ * quoted string constant with `start` (its `E` / `B` / `X` / `N` / `U&` prefix, or its quote),
+ * `quote` (the opening quote) and `escapes` (an `E'...'` body, read with backslash escapes).
+ * `visit` returns where the walk goes on (past the constant), or -1 to stop. Returns false when
+ * the walk stopped: `visit` said so, or the text ends inside a comment, quoted identifier or
+ * dollar quote.
+ */
+function scanConstants(sql: string, visit: (start: number, quote: number, escapes: boolean) => number): boolean {
+  const n = sql.length;
   let i = 0;
   while (i < n) {
     const c = sql.charCodeAt(i);
@@ -73,11 +150,11 @@ export function cutLongLiterals(sql: string): CutText | null {
         else if (sql.charCodeAt(i) === 42 && sql.charCodeAt(i + 1) === 47) { depth--; i += 2; }
         else i++;
       }
-      if (depth > 0) return null;
+      if (depth > 0) return false;
     } else if (c === 34) {
       // "quoted identifier", "" doubled
       i = skipQuoted(sql, i + 1, 34);
-      if (i < 0) return null;
+      if (i < 0) return false;
     } else if (c === 36) {
       // $n parameter or $tag$ ... $tag$ dollar quote
       let j = i + 1;
@@ -85,7 +162,7 @@ export function cutLongLiterals(sql: string): CutText | null {
       if (sql.charCodeAt(j) === 36) {
         const tag = sql.slice(i, j + 1);
         const e = sql.indexOf(tag, j + 1);
-        if (e < 0) return null;
+        if (e < 0) return false;
         i = e + tag.length;
       } else {
         i++;
@@ -97,47 +174,35 @@ export function cutLongLiterals(sql: string): CutText | null {
       const q = sql.charCodeAt(i);
       const word = i - start;
       if (q === 39 && word === 1) {
-        // E'...' (backslash escapes), B'...', X'...', N'...': scanned, never cut.
-        const lc = c | 32;
-        i = lc === 101 ? skipEscapeString(sql, i + 1) : skipQuoted(sql, i + 1, 39);
-        if (i < 0) return null;
-      } else if ((c | 32) === 117 && word === 1 && q === 38 && (sql.charCodeAt(i + 1) === 39 || sql.charCodeAt(i + 1) === 34)) {
-        // U&'...' / U&"..."
-        i = skipQuoted(sql, i + 2, sql.charCodeAt(i + 1));
-        if (i < 0) return null;
+        // E'...' (backslash escapes), B'...', X'...', N'...'
+        i = visit(start, i, (c | 32) === 101);
+        if (i < 0) return false;
+      } else if ((c | 32) === 117 && word === 1 && q === 38 && sql.charCodeAt(i + 1) === 39) {
+        // U&'...'
+        i = visit(start, i + 1, false);
+        if (i < 0) return false;
+      } else if ((c | 32) === 117 && word === 1 && q === 38 && sql.charCodeAt(i + 1) === 34) {
+        // U&"identifier"
+        i = skipQuoted(sql, i + 2, 34);
+        if (i < 0) return false;
       }
     } else if (c >= 48 && c <= 57) {
       // a number, with its exponent, 0x / 0o / 0b forms and underscores (letters after it are
       // PostgreSQL's junk-after-number error, reported by the parser all the same)
       while (i < n && (isIdentCont(sql.charCodeAt(i)) || sql.charCodeAt(i) === 46)) i++;
     } else if (c === 39) {
-      const start = i;
-      let end = skipQuoted(sql, i + 1, 39);
-      if (end < 0) return null;
-      // A literal followed by white space holding a newline and another literal is one constant.
-      let continued = false;
-      for (;;) {
-        const k = afterContinuation(sql, end);
-        if (k < 0) break;
-        continued = true;
-        end = skipQuoted(sql, k + 1, 39);
-        if (end < 0) return null;
-      }
-      if (!continued && end - start >= CUT_LITERAL_MIN) {
-        parts.push(sql.slice(copied, start), "''");
-        outLen += start - copied;
-        cuts.push({ at: outLen, removed: end - start - 2, value: sql.slice(start + 1, end - 1).replaceAll("''", "'") });
-        outLen += 2;
-        copied = end;
-      }
-      i = end;
+      i = visit(i, i, false);
+      if (i < 0) return false;
     } else {
       i++;
     }
   }
-  if (cuts.length === 0) return null;
-  parts.push(sql.slice(copied));
-  return { text: parts.join(''), cuts };
+  return true;
+}
+
+/** The end (one past the closing quote) of the string constant whose opening quote is at `quote`; -1 if unterminated. */
+function skipConstant(sql: string, quote: number, escapes: boolean): number {
+  return escapes ? skipEscapeString(sql, quote + 1) : skipQuoted(sql, quote + 1, 39);
 }
 
 /** The end (one past the closing quote) of a `quote`-delimited run from `i` with doubled quotes; -1 if unterminated. */
@@ -167,11 +232,14 @@ function skipEscapeString(sql: string, i: number): number {
 
 /**
  * Where a continuation literal's opening quote stands after a literal ending at `i` (scan.l's
- * quotecontinue: white space and `--` comments holding a newline, then a quote), or -1.
+ * quotecontinue: white space and `--` comments holding a newline, then a quote), or -1. With
+ * `comments`, a continuation found appends the `[start, end)` of each `--` comment it crossed
+ * (its newline excluded).
  */
-function afterContinuation(sql: string, i: number): number {
+function afterContinuation(sql: string, i: number, comments?: number[]): number {
   let newline = false;
   const n = sql.length;
+  const crossed: number[] = [];
   while (i < n) {
     const c = sql.charCodeAt(i);
     if (isSpace(c)) {
@@ -180,11 +248,14 @@ function afterContinuation(sql: string, i: number): number {
     } else if (c === 45 && sql.charCodeAt(i + 1) === 45) {
       const e = sql.indexOf('\n', i);
       if (e < 0) return -1;
+      crossed.push(i, e);
       newline = true;
       i = e + 1;
     } else break;
   }
-  return newline && sql.charCodeAt(i) === 39 ? i : -1;
+  if (!newline || sql.charCodeAt(i) !== 39) return -1;
+  if (comments !== undefined) comments.push(...crossed);
+  return i;
 }
 
 /** Keys of parse-tree nodes that hold an offset into the statement text. */

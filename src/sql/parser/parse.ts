@@ -10,7 +10,7 @@
 import { loadModule, parseSync, scanSync } from 'libpg-query';
 import { PgError, SQLSTATE, isStackOverflow, pgErr } from '../../common/errors.js';
 import { assert } from '../../common/assert.js';
-import { cutLongLiterals, restoreLongLiterals } from './long_literals.js';
+import { blankContinuationComments, cutLongLiterals, restoreLongLiterals } from './long_literals.js';
 
 /** A node of libpg-query's JSON parse tree: `{ NodeType: { ...fields } }` or a bare field object. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -64,13 +64,20 @@ export function parseSql(sql: string): RawStatement[] {
     tree = parseLong(sql) ?? parseSync(sql);
   } catch (e) {
     if (isStackOverflow(e)) throw pgErr.stackDepthExceeded();
-    const err = e as { message?: string; sqlDetails?: { message?: string; cursorPosition?: number } };
+    const continued = parseContinuedAcrossComments(sql);
+    if (continued !== null && !(continued instanceof Error)) return remember(sql, continued);
+    const err = (continued ?? e) as { message?: string; sqlDetails?: { message?: string; cursorPosition?: number } };
     const message = err.sqlDetails?.message ?? String(err.message ?? e);
     const pos = err.sqlDetails?.cursorPosition;
     // The grammar's window frame checks raise ERRCODE_WINDOWING_ERROR, not a syntax error (gram.y).
     const code = /^frame (start|end|starting from) /.test(message) ? '42P20' : SQLSTATE.syntax_error;
     throw new PgError(code, message, pos === undefined || pos < 0 ? {} : { position: pos + 1 });
   }
+  return remember(sql, tree);
+}
+
+/** The statements of `tree` (libpg-query's parse of `sql`), cached under `sql`. */
+function remember(sql: string, tree: PgNode): RawStatement[] {
   const out: RawStatement[] = [];
   for (const raw of (tree.stmts ?? []) as PgNode[]) {
     const stmt = raw.stmt;
@@ -83,6 +90,26 @@ export function parseSql(sql: string): RawStatement[] {
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(sql, out);
   return out;
+}
+
+/**
+ * The tree of `sql` when it failed to parse because a `--` comment stands between a string
+ * constant and its continuation on a later line (PostgreSQL reads `'a'`, a comment line, `'b'`
+ * as `'ab'`; libpg-query's scanner does not): the parse of the text with those comments blanked
+ * (long_literals.ts blankContinuationComments, offsets unchanged). When that text fails too,
+ * its error if it is PostgreSQL's, else null (the original's error stands).
+ */
+function parseContinuedAcrossComments(sql: string): PgNode | Error | null {
+  const blanked = blankContinuationComments(sql);
+  if (blanked === null) return null;
+  try {
+    return parseSync(blanked.text);
+  } catch (e) {
+    // The blanked text's syntax error is PostgreSQL's when it lies past the blanked comments
+    // (its message quotes text after them); one inside or before them quotes the original.
+    const pos = (e as { sqlDetails?: { cursorPosition?: number } }).sqlDetails?.cursorPosition ?? -1;
+    return pos > blanked.lastBlanked ? (e as Error) : null;
+  }
 }
 
 /**
