@@ -38,6 +38,7 @@ import { runCopy, type CopyIo, type CopyOutput } from './copy.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
 import { explainModify } from './explain_dml.js';
 import { ExplainProbe } from './explain_probe.js';
+import { positionInCharacters } from '../parser/char_position.js';
 import { endTransaction, preventCommandIfReadOnly, rollbackStatement, rollbackWritesTo, statementMark } from './txn.js';
 import { LockWait } from '../../storage/row_locks.js';
 import { BuildWait, finishConcurrentBuild } from './index_build_concurrent.js';
@@ -287,6 +288,7 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     if (txn.inBlock) txn.failed = true;
     else endTransaction(env, false);
     const failure = hostOutOfMemory(e);
+    positionInCharacters(failure, raw.source?.sql);
     // What the statement raised before it failed reaches the client first, as in PostgreSQL.
     if (failure instanceof PgError && env.runtimeNotices.length > 0) failure.notices = [...(failure.notices ?? []), ...env.runtimeNotices.splice(0)];
     throw failure;
@@ -885,6 +887,15 @@ export interface StatementDescription {
  *   as analysis finds them, 42P18 for a parameter whose type stays unknown.
  */
 export function describeStatement(env: SqlEnv, raw: RawStatement, declared: readonly SqlType[], cache: PreparedCache): StatementDescription {
+  try {
+    return describeParsed(env, raw, declared, cache);
+  } catch (e) {
+    positionInCharacters(e, raw.source?.sql);
+    throw e;
+  }
+}
+
+function describeParsed(env: SqlEnv, raw: RawStatement, declared: readonly SqlType[], cache: PreparedCache): StatementDescription {
   env.catalog.viewer = env.txn;
   if (env.txn.failed && raw.tag !== 'TransactionStmt') {
     throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
