@@ -3,7 +3,8 @@
  * tree: seeded random statements built from the tokens the cut's scan must follow (comments,
  * nested comments, quoted identifiers, dollar quotes, E'' / B'' / X'' / U&'' strings, literals
  * continued across lines, parameters, numbers) around long literals give, through parseSql,
- * exactly the tree and the locations libpg-query gives for the whole text, or its error.
+ * exactly the tree and the locations libpg-query gives for the whole text (as string offsets),
+ * or its error.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import { loadModule, parseSync } from 'libpg-query';
 import { loadParser, parseSql } from '../../src/sql/parser/parse.js';
 import { CUT_LITERAL_MIN, CUT_TEXT_MIN, blankContinuationComments, cutLongLiterals } from '../../src/sql/parser/long_literals.js';
 import { Prng } from '../../src/common/prng.js';
+import { locationsToUtf16 } from '../../src/sql/parser/char_position.js';
 import { SEED } from '../support/seed.js';
 
 await loadParser();
@@ -54,7 +56,10 @@ const piece = (): string => {
 function direct(sql: string): unknown {
   const outcome = (text: string): { stmts: unknown[] } | { error: string; at: number | undefined } => {
     try {
-      return { stmts: (parseSync(text) as { stmts?: unknown[] }).stmts ?? [] };
+      const tree = parseSync(text) as { stmts?: unknown[] };
+      // parseSql's locations index the JavaScript string (libpg-query's count UTF-8 bytes).
+      locationsToUtf16(tree, sql);
+      return { stmts: tree.stmts ?? [] };
     } catch (e) {
       const err = e as { message: string; sqlDetails?: { cursorPosition?: number } };
       return { error: err.message, at: err.sqlDetails?.cursorPosition };

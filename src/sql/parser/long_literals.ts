@@ -19,6 +19,8 @@
  * original text when one did not (a literal the grammar keeps elsewhere than in an `A_Const`).
  */
 
+import { LOCATION_KEYS } from './char_position.js';
+
 /** One literal taken out: where its `''` stands in the cut text, its original length and value. */
 interface Cut {
   /** Offset of the `''` in the cut text. */
@@ -258,8 +260,6 @@ function afterContinuation(sql: string, i: number, comments?: number[]): number 
   return i;
 }
 
-/** Keys of parse-tree nodes that hold an offset into the statement text. */
-const LOCATION_KEYS = new Set(['location', 'stmt_location', 'list_start', 'list_end', 'name_location', 'rexpr_list_start', 'rexpr_list_end']);
 
 /**
  * Puts the cut literals back into `tree` (libpg-query's parse of `cut.text`) and moves every

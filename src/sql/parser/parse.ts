@@ -11,6 +11,7 @@ import { loadModule, parseSync, scanSync } from 'libpg-query';
 import { PgError, SQLSTATE, isStackOverflow, pgErr } from '../../common/errors.js';
 import { assert } from '../../common/assert.js';
 import { blankContinuationComments, cutLongLiterals, restoreLongLiterals } from './long_literals.js';
+import { byteToUtf16, locationsToUtf16 } from './char_position.js';
 
 /** A node of libpg-query's JSON parse tree: `{ NodeType: { ...fields } }` or a bare field object. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -76,8 +77,12 @@ export function parseSql(sql: string): RawStatement[] {
   return remember(sql, tree);
 }
 
-/** The statements of `tree` (libpg-query's parse of `sql`), cached under `sql`. */
+/**
+ * The statements of `tree` (libpg-query's parse of `sql`), cached under `sql`, with their
+ * locations as offsets into the JavaScript string.
+ */
 function remember(sql: string, tree: PgNode): RawStatement[] {
+  locationsToUtf16(tree, sql);
   const out: RawStatement[] = [];
   for (const raw of (tree.stmts ?? []) as PgNode[]) {
     const stmt = raw.stmt;
@@ -166,7 +171,11 @@ export interface ScannedToken {
 /** The tokens of `sql` as PostgreSQL's scanner reads them, comments included (white space left out). */
 export function scanTokens(sql: string): ScannedToken[] {
   assert(loaded, 'loadParser() must run before scanTokens()');
-  return scanSync(sql).tokens.map((t) => ({
-    start: t.start, end: t.end, text: t.text, keyword: t.keywordName !== 'NO_KEYWORD', comment: t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT',
-  }));
+  // libpg-query's spans are UTF-8 byte offsets; ours index the string.
+  const map = byteToUtf16(sql);
+  return scanSync(sql).tokens.map((t) => {
+    const start = map === null ? t.start : map[t.start]!;
+    const end = map === null ? t.end : map[t.end]!;
+    return { start, end, text: map === null ? t.text : sql.slice(start, end), keyword: t.keywordName !== 'NO_KEYWORD', comment: t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT' };
+  });
 }
