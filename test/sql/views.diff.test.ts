@@ -229,6 +229,11 @@ test('the catalog: pg_class, pg_attribute, pg_views, information_schema, regclas
   await same(`SELECT table_name, column_name, ordinal_position, data_type, is_nullable FROM information_schema.columns WHERE table_name IN ('vcols', 'vagg') ORDER BY 1, 3`);
   await same(`SELECT 'vcols'::regclass::text, 'public.vcols'::regclass::oid = (SELECT oid FROM pg_class WHERE relname = 'vcols')`);
   await same(`SELECT pg_get_viewdef('nosuch'::regclass)`);
+  // pg_get_viewdef(text): an untyped literal resolves to it, the name read as regclass reads it.
+  await same(`SELECT pg_get_viewdef('nosuch')`);
+  await same(`SELECT pg_get_viewdef('NoSuch'::text, true)`);
+  await same(`SELECT pg_get_viewdef('items'), pg_get_viewdef(NULL::text), pg_get_viewdef('pg_class')`);
+  await same(`SELECT pg_get_viewdef('vcols') = pg_get_viewdef('public.vcols'::regclass)`);
 });
 
 test('pg_get_viewdef: a definition that creates the same view', async () => {

@@ -3840,7 +3840,16 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       }
       if (name === 'pg_get_viewdef' && (args.length === 1 || args.length === 2)) {
         // The text is the same with and without `pretty` (exec/views.ts viewDefinitionText).
-        const a = [oidArg(scope, name, args, 0, location), ...(args.length === 2 ? [boolArg(scope, name, args, 1, location)] : [])];
+        const pretty = args.length === 2 ? [boolArg(scope, name, args, 1, location)] : [];
+        const first = args[0]!;
+        if (first.type === 'unknown' || isStringType(first.type)) {
+          // pg_get_viewdef(text [, bool]), which an untyped literal resolves to (text is the
+          // preferred type): the name read as regclass's input reads it (42P01 for none).
+          const input = regInput(scope, 'regclass');
+          const a = [applyArg(scope, first, 'text', location), ...pretty];
+          return { k: 'fn', type: 'text', name, args: a, fn: ([n]) => cat.viewDef(input(n as string)!) };
+        }
+        const a = [oidArg(scope, name, args, 0, location), ...pretty];
         return { k: 'fn', type: 'text', name, args: a, fn: ([o]) => cat.viewDef(Number(o)) };
       }
       if (name === 'obj_description' && args.length === 1) {
