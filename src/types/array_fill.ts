@@ -3,11 +3,10 @@
  * / array_fill_internal): an array of the given dimensions with every element `value`.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import { PgArray, type ArrayElement } from './pgarray.js';
+import { MAX_ARRAY_SIZE, PgArray, type ArrayElement } from './pgarray.js';
 
-/** PostgreSQL's MAXDIM and (64-bit) MaxArraySize. */
+/** PostgreSQL's MAXDIM. */
 const MAXDIM = 6;
-const MAX_ARRAY_SIZE = 134217727;
 const INT32_MAX = 2147483647;
 
 function wrongSubscripts(detail: string): PgError {

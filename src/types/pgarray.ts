@@ -7,7 +7,6 @@
  * `embedding::real[]`, `unnest`) and what applications store (`tags text[]` columns, kept as
  * PgArray values like any other column value).
  */
-import { PgError, SQLSTATE } from '../common/errors.js';
 import type { BitString } from './bit.js';
 import type { SparseVector } from './sparsevec.js';
 import type { Numeric } from './numeric.js';
@@ -35,24 +34,8 @@ export class PgArray {
   }
 }
 
-/**
- * The assignment `a[index] = v` on a one-dimensional array (arrayfuncs.c array_set_element):
- * the element replaced, or the array extended with NULLs up to `index`; a NULL or empty
- * array becomes `{v}`. Every array here has lower bound 1, so an assignment that would move
- * it (`index` below 1, or above 1 on an empty array, where PostgreSQL makes `[3:3]={v}`) is
- * refused.
- * @throws PgError 2202E `wrong number of array subscripts` for an array of two or more
- *   dimensions; 0A000 for an assignment that needs a lower bound other than 1.
- */
-export function arraySetElement(a: PgArray | null, index: number, v: ArrayElement, elemType: string): PgArray {
-  if (a !== null && a.dims.length > 1) throw new PgError('2202E', 'wrong number of array subscripts');
-  const elems = a === null ? [] : a.elems;
-  if (index < 1 || (elems.length === 0 && index !== 1)) throw new PgError(SQLSTATE.feature_not_supported, 'array assignment that sets a lower bound other than 1 is not supported');
-  const out = elems.slice();
-  while (out.length < index - 1) out.push(null);
-  out[index - 1] = v;
-  return new PgArray(elemType, [out.length], out);
-}
+/** PostgreSQL's MaxArraySize on a 64-bit server: the most elements an array may hold. */
+export const MAX_ARRAY_SIZE = 134217727;
 
 /**
  * generate_subscripts(array, dim, reverse)'s values (arrayfuncs.c generate_subscripts): the

@@ -1114,7 +1114,7 @@ function simplifyBoolArgs(k: 'and' | 'or', args: Expr[]): Expr {
  * PostgreSQL's eval_const_expressions does while planning: so the first error raised, when
  * several subexpressions would fail, is the one PostgreSQL raises (left to right, inside out).
  */
-function foldConstants(scope: ExprScope, e: Expr): Expr {
+export function foldConstants(scope: ExprScope, e: Expr): Expr {
   const args = e.k === 'op2' ? [e.l, e.r] : e.k === 'op1' ? [e.arg] : e.k === 'fn' ? e.args : null;
   if (args === null || scope.unreachable === true || !args.every((x) => x.k === 'const')) return e;
   const vals = args.map((x) => (x as { value: Value }).value);

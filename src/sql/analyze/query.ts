@@ -10,7 +10,7 @@ import { UTC_ZONE } from '../../types/timezone.js';
 import { INFORMATION_SCHEMA_OTHER, INFORMATION_SCHEMA_VIEWS, PG_CATALOG_RELATIONS, SYSTEM_VIEWS } from './system_views.js';
 import { PgError, SQLSTATE, pgErr, pos } from '../../common/errors.js';
 import { assert } from '../../common/assert.js';
-import type { Table, TableDef, ColumnType } from '../../storage/table.js';
+import type { Table, TableDef, ColumnType, Value } from '../../storage/table.js';
 import { identNeedsQuotes, parseSql, type PgNode } from '../parser/parse.js';
 import type { ViewDef } from '../../storage/view.js';
 import { refuseViewWrite } from '../exec/views.js';
@@ -21,10 +21,11 @@ import { leftmostLocation, rejectSubqueriesAndParams, walkRaw } from '../parser/
 import { inStoredExpression } from './clock_literals.js';
 import type { SqlEnv } from '../env.js';
 import {
-  type Expr, type ExprScope, type AggMods, analyzeExpr, someNode, analyzeMultiExprSubLink, arraySubscriptArg, jsonbSubscriptArgs, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg, textSrfCall,
+  type Expr, type ExprScope, type AggMods, analyzeExpr, someNode, analyzeMultiExprSubLink, arraySubscriptArg, jsonbSubscriptArgs, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg, textSrfCall, foldConstants,
 } from './expr.js';
 import { existingRelationKey } from './namespace.js';
-import { PgArray, arraySetElement, type ArrayElement } from '../../types/pgarray.js';
+import { PgArray, type ArrayElement } from '../../types/pgarray.js';
+import { arrayAssignElement, arrayAssignSlice } from '../../types/array_assign.js';
 import { Jsonb } from '../../types/jsonb.js';
 import { jsonbSetElement } from '../../types/jsonb_set.js';
 import { type SqlType, type ArraySqlType, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion, elemTypeOf, typeName } from './types.js';
@@ -1846,6 +1847,11 @@ export function analyzeInsert(
     for (let k = 0; k < targetCols.length; k++) {
       const i = targetCols[k]!;
       if (seen.has(i)) {
+        // Several subscripted targets of one column (`x[1], x[2]`), which PostgreSQL merges
+        // into one value, are refused; a column also given whole is PostgreSQL's 42701.
+        const partial = (n: PgNode): boolean => n.ResTarget.indirection !== undefined;
+        const same = (stmt.cols as PgNode[]).filter((c, j) => j <= k && targetCols[j] === i);
+        if (same.every(partial)) throw pgErr.featureNotSupported('several subscripted assignments to one column in INSERT');
         throw new PgError(SQLSTATE.duplicate_column, `column "${cols[i]!.name}" specified more than once`, { position: stmt.cols[k].ResTarget.location + 1 });
       }
       seen.add(i);
@@ -1872,6 +1878,7 @@ export function analyzeInsert(
     targetCols = [];
   } else if (select.valuesLists === undefined || select.sortClause !== undefined || select.limitCount !== undefined || select.withClause !== undefined) {
     // INSERT ... SELECT: the query's output columns are assigned to the target columns.
+    if ((stmt.cols as PgNode[] | undefined)?.some((c) => c.ResTarget.indirection !== undefined)) throw pgErr.featureNotSupported('INSERT ... SELECT into a subscripted column');
     const sub = analyzeSelectLevel(env, null, select, scope, false);
     if (sub.targets.length > targetCols.length) {
       throw new PgError(SQLSTATE.syntax_error, 'INSERT has more expressions than target columns', sub.targets[targetCols.length]!.loc === undefined ? {} : { position: sub.targets[targetCols.length]!.loc! + 1 });
@@ -1908,6 +1915,16 @@ export function analyzeInsert(
     const given: (Expr | undefined)[] = new Array(cols.length);
     for (let k = 0; k < items.length; k++) {
       const ci = targetCols[k]!;
+      const indirection = stmt.cols?.[k]?.ResTarget?.indirection as PgNode[] | undefined;
+      if (indirection !== undefined) {
+        // `INSERT INTO t (x[2]) VALUES (v)`: the assignment applied to NULL, as
+        // transformAssignedExpr does for an INSERT (there is no old value).
+        const c = cols[ci]!;
+        const target = stmt.cols[k].ResTarget;
+        const at = typeof target.location === 'number' && target.location >= 0 ? { position: target.location + 1 } : {};
+        given[ci] = subscriptAssignment(scope, { k: 'const', type: c.type, value: null }, c.name, c.typmod, indirection, items[k], at);
+        continue;
+      }
       if (items[k].SetToDefault !== undefined) continue;
       if (cols[ci]!.generated !== undefined) generatedGiven.add(ci);
       if (identityOverridden(table, ci, stmt.override)) continue;
@@ -2134,13 +2151,14 @@ export function analyzeSetList(
 /**
  * `col[s1]...[sn] = val` in a SET list (transformAssignmentIndirection): on a jsonb column the
  * subscripts of {@link jsonbSubscriptArgs} and jsonb_subscript_assign's value
- * (jsonbSetElement; the value as jsonb, SQL NULL as JSON null); on an array column one
- * integer subscript and array_set_element's (arraySetElement). `base` is the column's old
- * value, or an earlier subscripted assignment to it.
+ * (jsonbSetElement; the value as jsonb, SQL NULL as JSON null); on an array column integer
+ * subscripts and array_set_element's value of the element type, or, once a subscript is a
+ * slice, array_set_slice's of the array type (types/array_assign.ts). `base` is the column's
+ * old value, or an earlier subscripted assignment to it.
  * @throws PgError 42804 `cannot subscript type ...`, `subscripted assignment to "c" requires
  *   type t but expression is of type u` (at the target, `at`); 22004 for a NULL subscript
- *   (when it runs); 0A000 `cannot set an array element to DEFAULT`, and for array slices,
- *   several subscripts on an array and field selection.
+ *   and 2202E for the array's own errors (when it runs); 0A000 `cannot set an array element to
+ *   DEFAULT`, for field selection and for a lower bound other than 1.
  */
 function subscriptAssignment(scope: ExprScope, base: Expr, name: string, typmod: number, ind: readonly PgNode[], val: PgNode, at: { position?: number }): Expr {
   if (!ind.every((x) => x.A_Indices !== undefined)) throw pgErr.featureNotSupported('assignment to a subfield');
@@ -2150,20 +2168,35 @@ function subscriptAssignment(scope: ExprScope, base: Expr, name: string, typmod:
     throw new PgError(SQLSTATE.datatype_mismatch, `cannot subscript type ${typeName(base.type)} because it does not support subscripting`, at);
   }
   if (val.SetToDefault !== undefined) throw new PgError(SQLSTATE.feature_not_supported, 'cannot set an array element to DEFAULT', at);
-  if (base.type !== 'jsonb' && (indices.length !== 1 || indices[0]!.is_slice === true)) {
-    throw pgErr.featureNotSupported(indices.length !== 1 ? 'assignment to an element of a multidimensional array' : 'assignment to an array slice');
+  // Once one subscript is a slice the assignment is to a slice (of the array's own type), and a
+  // plain [i] means [1:i] (transformContainerSubscripts).
+  const slice = base.type !== 'jsonb' && indices.some((ai) => ai.is_slice === true);
+  const needed: SqlType = slice ? base.type : valueType;
+  const subs: Expr[] = [];
+  /** Per subscript of a slice: whether its lower and upper bounds are among `subs`. */
+  const bounds: { l: boolean; h: boolean }[] = [];
+  if (base.type === 'jsonb') subs.push(...jsonbSubscriptArgs(scope, indices));
+  else if (!slice) for (const ai of indices) subs.push(arraySubscriptArg(scope, ai.uidx));
+  else {
+    for (const ai of indices) {
+      if (ai.is_slice !== true) subs.push({ k: 'const', type: 'int4', value: 1 }, arraySubscriptArg(scope, ai.uidx));
+      else {
+        if (ai.lidx !== undefined) subs.push(arraySubscriptArg(scope, ai.lidx));
+        if (ai.uidx !== undefined) subs.push(arraySubscriptArg(scope, ai.uidx));
+      }
+      bounds.push({ l: ai.is_slice !== true || ai.lidx !== undefined, h: ai.is_slice !== true || ai.uidx !== undefined });
+    }
   }
-  const subs = base.type === 'jsonb' ? jsonbSubscriptArgs(scope, indices) : [arraySubscriptArg(scope, indices[0]!.uidx)];
   const loc = exprLoc(val);
-  const value = assignmentCoercion(scope, analyzeExpr(scope, val), valueType, base.type === 'jsonb' ? -1 : typmod, loc === undefined ? undefined : loc - 1, (from) =>
-    new PgError(SQLSTATE.datatype_mismatch, `subscripted assignment to "${name}" requires type ${typeName(valueType)} but expression is of type ${typeName(from)}`, {
+  const value = assignmentCoercion(scope, analyzeExpr(scope, val), needed, base.type === 'jsonb' ? -1 : typmod, loc === undefined ? undefined : loc - 1, (from) =>
+    new PgError(SQLSTATE.datatype_mismatch, `subscripted assignment to "${name}" requires type ${typeName(needed)} but expression is of type ${typeName(from)}`, {
       hint: 'You will need to rewrite or cast the expression.', ...at,
     }));
   if (base.type === 'jsonb') {
     const expectArray = subs[0]!.type === 'int4';
-    return {
+    return foldConstants(scope, {
       k: 'fn', type: 'jsonb', name: 'jsonb subscript assignment', args: [base, value, ...subs], strict: false,
-      fn: (vals) => {
+      fn: (vals: readonly Value[]) => {
         const path: string[] = [];
         for (let i = 2; i < vals.length; i++) {
           if (vals[i] === null) throw new PgError(SQLSTATE.null_value_not_allowed, 'jsonb subscript in assignment must not be null');
@@ -2171,16 +2204,44 @@ function subscriptAssignment(scope: ExprScope, base: Expr, name: string, typmod:
         }
         return jsonbSetElement(vals[0] as Jsonb | null, path, vals[1] === null ? null : (vals[1] as Jsonb).root, expectArray);
       },
-    };
+    });
   }
   const elemType = valueType;
-  return {
-    k: 'fn', type: base.type, name: 'array subscript assignment', args: [base, value, subs[0]!], strict: false,
-    fn: ([a, v, i]) => {
-      if (i === null) throw new PgError(SQLSTATE.null_value_not_allowed, 'array subscript in assignment must not be null');
-      return arraySetElement(a as PgArray | null, Number(i), (v ?? null) as ArrayElement, elemType);
+  const nullSubscript = (): PgError => new PgError(SQLSTATE.null_value_not_allowed, 'array subscript in assignment must not be null');
+  if (!slice) {
+    return foldConstants(scope, {
+      k: 'fn', type: base.type, name: 'array subscript assignment', args: [base, value, ...subs], strict: false,
+      fn: (vals: readonly Value[]) => {
+        const idx: number[] = [];
+        for (let i = 2; i < vals.length; i++) {
+          if (vals[i] === null) throw nullSubscript();
+          idx.push(Number(vals[i]));
+        }
+        return arrayAssignElement(vals[0] as PgArray | null, idx, (vals[1] ?? null) as ArrayElement, elemType);
+      },
+    });
+  }
+  // The name carries each subscript's bounds (`lh`, `l`, `h` or none) for EXPLAIN (deparse.ts).
+  const tokens = bounds.map((b) => (b.l ? 'l' : '') + (b.h ? 'h' : '')).join(',');
+  return foldConstants(scope, {
+    k: 'fn', type: base.type, name: `array slice assignment ${tokens}`, args: [base, value, ...subs], strict: false,
+    fn: (vals: readonly Value[]) => {
+      const lower: (number | null)[] = [];
+      const upper: (number | null)[] = [];
+      let k = 2;
+      for (const b of bounds) {
+        const take = (given: boolean): number | null => {
+          if (!given) return null;
+          const v = vals[k++];
+          if (v === null) throw nullSubscript();
+          return Number(v);
+        };
+        lower.push(take(b.l));
+        upper.push(take(b.h));
+      }
+      return arrayAssignSlice(vals[0] as PgArray | null, lower, upper, vals[1] as PgArray | null, elemType);
     },
-  };
+  });
 }
 
 /**

@@ -271,6 +271,20 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
           return `[${l}:${h}]`;
         }).join('');
       }
+      // Subscripted assignment (UPDATE SET x[1] = v): ruleutils' `x[1] := v`, an earlier
+      // assignment to the same column in parentheses as its base.
+      if (e.name === 'array subscript assignment' || e.name === 'jsonb subscript assignment') {
+        return `${subscripted(e.args[0]!, d)}${e.args.slice(2).map((x) => `[${d(x)}]`).join('')} := ${d(e.args[1]!)}`;
+      }
+      if (e.name.startsWith('array slice assignment ')) {
+        let a = 2;
+        const subs = e.name.slice('array slice assignment '.length).split(',').map((t) => {
+          const l = t.startsWith('l') ? d(e.args[a++]!) : '';
+          const h = t.endsWith('h') ? d(e.args[a++]!) : '';
+          return `[${l}:${h}]`;
+        });
+        return `${subscripted(e.args[0]!, d)}${subs.join('')} := ${d(e.args[1]!)}`;
+      }
       if (e.name === '||' && e.args.length === 2) return `(${d(e.args[0]!)} || ${d(e.args[1]!)})`;
       return `${e.name}(${e.args.map((a, i) => (e.variadic === true && i === e.args.length - 1 ? 'VARIADIC ' : '') + d(a)).join(', ')})`;
     }
