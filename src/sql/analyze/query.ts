@@ -2351,6 +2351,22 @@ export function analyzeDefault(env: SqlEnv, table: Table, col: number, raw: PgNo
 }
 
 /**
+ * True when the default `raw` of a column of `type` and `typmod` is a NULL constant of that
+ * type (`DEFAULT NULL`, `DEFAULT NULL::text` on a text column), which PostgreSQL does not store:
+ * AddRelationNewConstraints makes no pg_attrdef row for it, so the column shows no default.
+ */
+export function isNullConstantDefault(env: SqlEnv, type: SqlType, typmod: number, raw: PgNode): boolean {
+  // A NULL stays a constant only when no coercion applies (a length coercion to the column's
+  // typmod is a call).
+  if (typmod !== -1) return false;
+  if (raw.A_Const?.isnull === true) return true;
+  const tc = raw.TypeCast;
+  if (tc?.arg?.A_Const?.isnull !== true || (tc.typeName.typmods ?? []).length > 0) return false;
+  const e = analyzeExpr(newParseState(env, [], []), raw);
+  return e.k === 'const' && e.value === null && e.type === type;
+}
+
+/**
  * `e` assigned to column `col` of `table` as a stored default or generation expression
  * (cookDefault's coerce_to_target_type); `location` (0-based) is the expression's, for the
  * input error of a literal.

@@ -79,6 +79,9 @@ export function columnDefaultSql(c: ColumnDef): string | null {
   const raw = JSON.parse(c.defaultSql);
   const cast = castLiteralSql(raw);
   if (cast !== null) return cast;
+  // A NULL kept as a default (a column with a typmod: PostgreSQL stores the coercion of a NULL
+  // constant of the base type, and ruleutils prints that constant).
+  if (raw.A_Const?.isnull === true) return `NULL::${literalCastTypeSql(c)}`;
   deparseRawChecked(raw, 'a column default');
   const lit = raw.A_Const ?? (raw.TypeCast?.typeName?.names?.[0]?.String?.sval === 'pg_catalog' ? raw.TypeCast.arg.A_Const : undefined);
   if (lit?.sval !== undefined) return `${deparseRawChecked({ A_Const: lit }, 'a column default')}::${literalCastTypeSql(c)}`;

@@ -20,7 +20,7 @@ import { Table, notNullConstraintName, type ColumnDef, type TableDef, type Value
 import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
 import { analyzeExpr, resolveTypeName, type Expr } from '../analyze/expr.js';
-import { analyzeDefault, assignCoerce, tableParseState } from '../analyze/query.js';
+import { analyzeDefault, assignCoerce, isNullConstantDefault, tableParseState } from '../analyze/query.js';
 import { typeName } from '../analyze/types.js';
 import { deparseRawChecked } from '../parser/deparse_raw.js';
 import { bindToRow, constraintNamesOf, failedCheck, nameNewNotNulls } from './constraints.js';
@@ -325,6 +325,7 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
     const shell = new Table({ ...t.def, columns: [...t.def.columns, col] });
     try {
       const e = withoutPosition(() => analyzeDefault(env, shell, at, rawDefault));
+      if (isNullConstantDefault(env, col.type, col.typmod, rawDefault)) col.defaultSql = null;
       let volatile = false;
       walkRaw(rawDefault, (tag, n) => {
         if (tag === 'FuncCall' && VOLATILE.has((n.funcname as PgNode[])[n.funcname.length - 1].String.sval as string)) volatile = true;
@@ -431,7 +432,8 @@ function columnDefault(env: SqlEnv, t: Table, cmd: PgNode): void {
   const seq = nextvalDefault(env, t.def.columns[col]!.type, cmd.def); // an unknown sequence: 42P01 without a position
   const def = foldClockLiterals(env, cmd.def, t.def.columns[col]!.type, t.def.columns[col]!.typmod);
   withoutPosition(() => analyzeDefault(env, t, col, def)); // its errors (42804, 22P02, 0A000) come now, as PostgreSQL's
-  replaceDef(env, t, withColumn(t.def, col, seq !== null ? { defaultSql: null, sequence: seq } : { defaultSql: JSON.stringify(def), sequence: null }));
+  const stored = seq === null && !isNullConstantDefault(env, t.def.columns[col]!.type, t.def.columns[col]!.typmod, def) ? JSON.stringify(def) : null;
+  replaceDef(env, t, withColumn(t.def, col, seq !== null ? { defaultSql: null, sequence: seq } : { defaultSql: stored, sequence: null }));
   assignAlteredColumnOids(env, env.catalog.getTable(t.name)!, col);
 }
 

@@ -22,7 +22,7 @@ import { buildOrLeaveInvalid, buildsOffThread, canBuildConcurrently, startConcur
 import { analyzeIndexExpression, analyzeIndexPredicate, type AnalyzedIndexKey } from './index_def.js';
 import { resolveTypeName } from '../analyze/expr.js';
 import { creationKey, existingRelationKey, isSystemSchema, lookupRelationKey, schemaKind, type SchemaKind } from '../analyze/namespace.js';
-import { analyzeDefault } from '../analyze/query.js';
+import { analyzeDefault, isNullConstantDefault } from '../analyze/query.js';
 import { typeName } from '../analyze/types.js';
 import { isOrderedAm, type OrderedIndexAm, type VectorKind } from '../../access/am.js';
 import { buildUniqueChecked, orderedIndexDef, primaryKeyIndex } from './ordered_index.js';
@@ -173,7 +173,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
           if (col.identity !== undefined) throw new PgError('42601', `both default and identity specified for column "${colname}" of table "${name}"`, pos(c.location));
           if (col.generated !== undefined) throw new PgError('42601', `both default and generation expression specified for column "${colname}" of table "${name}"`, pos(c.location));
           if (serial || col.defaultSql !== null || col.sequence !== null) {
-            throw new PgError('42601', `multiple default values specified for column "${colname}" of table "${name}"`);
+            throw new PgError('42601', `multiple default values specified for column "${colname}" of table "${name}"`, pos(c.location));
           }
           col.sequence = nextvalDefault(env, type, c.raw_expr, true);
           // 'now' and the like are read now, as PostgreSQL stores the constant (clock_literals.ts).
@@ -261,7 +261,11 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
       columns.forEach((c, i) => {
         const g = generations.find((x) => x.column === i);
         if (g !== undefined) c.defaultSql = analyzeGeneration(env, shell, i, g.raw);
-        else if (c.defaultSql !== null) analyzeDefault(env, shell, i, JSON.parse(c.defaultSql) as PgNode);
+        else if (c.defaultSql !== null) {
+          const raw = JSON.parse(c.defaultSql) as PgNode;
+          analyzeDefault(env, shell, i, raw);
+          if (isNullConstantDefault(env, c.type, c.typmod, raw)) c.defaultSql = null;
+        }
       });
     } finally {
       shell.dispose();

@@ -141,8 +141,9 @@ function d(node: PgNode): string {
     case 'CoalesceExpr':
       return `COALESCE(${(n.args as PgNode[]).map(d).join(', ')})`;
     case 'DisplayCast':
-      // A literal is a constant of the type (`''::text`); a number a cast of one (`(0)::numeric`).
-      return n.arg.A_Const?.sval !== undefined ? `${d(n.arg)}::${n.type as string}` : `(${d(n.arg)})::${n.type as string}`;
+      // A literal or NULL is a constant of the type (`''::text`, `NULL::text`); a number a
+      // cast of one (`(0)::numeric`).
+      return n.arg.A_Const?.sval !== undefined || n.arg.A_Const?.isnull === true ? `${d(n.arg)}::${n.type as string}` : `(${d(n.arg)})::${n.type as string}`;
     case 'DisplayConst':
       return n.text as string;
     default:
@@ -295,6 +296,17 @@ export function displayConstTree(node: PgNode): PgNode {
   if (tag === 'A_Const' && (node.A_Const.ival !== undefined || node.A_Const.fval !== undefined)) return { DisplayConst: { text: numberConstText(node.A_Const) } };
   if (tag === 'TypeCast') {
     const tc = node.TypeCast;
+    const bounds = (tc.typeName.arrayBounds ?? []) as PgNode[];
+    if (tc.arg?.A_ArrayExpr !== undefined && bounds.length > 0 && (tc.typeName.typmods ?? []).length === 0) {
+      // ARRAY[...]::t[]: the analysis coerces each element to t (transformArrayExpr), and
+      // ruleutils prints an empty one as ARRAY[]::t[].
+      const elements = (tc.arg.A_ArrayExpr.elements ?? []) as PgNode[];
+      if (elements.length === 0) return { DisplayConst: { text: `ARRAY[]::${displayTypeName(tc.typeName)}` } };
+      const elemType = { ...tc.typeName, arrayBounds: undefined };
+      const cast = (x: PgNode): PgNode => (x.A_ArrayExpr !== undefined ? { TypeCast: { arg: x, typeName: tc.typeName } } : { TypeCast: { arg: x, typeName: elemType } });
+      // A nested ARRAY[...] takes the array type, so its own elements are cast in turn.
+      return { A_ArrayExpr: { ...tc.arg.A_ArrayExpr, elements: elements.map((x) => displayConstTree(cast(x))) } };
+    }
     const c = tc.arg?.A_Const;
     if (c !== undefined && (c.ival !== undefined || c.fval !== undefined) && numberConstType(c) === plainNumberType(tc.typeName)) return displayConstTree(tc.arg);
     return { DisplayCast: { arg: displayConstTree(tc.arg), type: displayTypeName(tc.typeName) } };
@@ -316,8 +328,10 @@ function displayTypeName(tn: PgNode): string {
   // The parser spells keywords' types pg_catalog.<typname>; a typname written bare
   // (`::int8`, `::float8`) resolves to the same built-in type.
   const builtin = parts.length === 2 && parts[0] === 'pg_catalog' ? BUILTIN_TYPE_NAMES[parts[1]!] ?? parts[1]! : parts.length === 1 ? BUILTIN_TYPE_NAMES[parts[0]!] ?? null : null;
-  if (builtin === null || (tn.arrayBounds ?? []).length > 0) return typeName(tn);
+  const bounds = (tn.arrayBounds ?? []) as PgNode[];
+  if (builtin === null) return typeName(tn);
   const mods = (tn.typmods ?? []) as PgNode[];
+  if (bounds.length > 0) return mods.length > 0 ? typeName(tn) : builtin + '[]';
   const withMods = mods.length > 0 ? `${builtin}(${mods.map(d).join(',')})` : builtin;
   // The precision of a timestamp sits before the zone words.
   return /^timestamp\(/.test(withMods) ? withMods.replace(/^timestamp( with(?:out)? time zone)\((\d+)\)$/, 'timestamp($2)$1') : withMods;
