@@ -82,3 +82,37 @@ test('ALTER TABLE ... ADD PRIMARY KEY builds the tree over the rows; a restart r
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('primary keys of char(n), bytea, jsonb, arrays and numeric (alone and in a composite key) compare by value', async () => {
+  await both(`CREATE TABLE pkc (code char(3) PRIMARY KEY, n int);
+    CREATE TABLE pkb (k bytea PRIMARY KEY);
+    CREATE TABLE pkj (k jsonb PRIMARY KEY);
+    CREATE TABLE pka (k int[] PRIMARY KEY);
+    CREATE TABLE pkna (k numeric[] PRIMARY KEY);
+    CREATE TABLE pkm (a numeric, b char(2), c text, PRIMARY KEY (a, b, c))`);
+  await checkAll('value-compared primary keys', [
+    "INSERT INTO pkc VALUES ('ab', 1)",
+    "INSERT INTO pkc VALUES ('ab ', 2)",
+    "INSERT INTO pkc VALUES ('ab', 3) ON CONFLICT (code) DO UPDATE SET n = pkc.n + 10 RETURNING code || '|', n",
+    "SELECT code || '|', n FROM pkc WHERE code = 'ab'",
+    "SELECT n FROM pkc WHERE code = 'ab  '::char(4)",
+    "INSERT INTO pkb VALUES ('\\x0102'), ('\\x01')",
+    "INSERT INTO pkb VALUES ('\\x0102')",
+    "SELECT * FROM pkb WHERE k = '\\x01'",
+    `INSERT INTO pkj VALUES ('{"a": 1}')`,
+    `INSERT INTO pkj VALUES ('{"a": 1.0}')`,
+    `SELECT * FROM pkj WHERE k = '{"a": 1.00}'`,
+    "INSERT INTO pka VALUES ('{1,2}'), ('{{1,2}}'), ('{}')",
+    "INSERT INTO pka VALUES ('{1,2}')",
+    "SELECT k::text FROM pka WHERE k = '{1,2}'",
+    "SELECT k::text FROM pka ORDER BY k",
+    "INSERT INTO pkna VALUES ('{1.5}')",
+    "INSERT INTO pkna VALUES ('{1.50}')",
+    "INSERT INTO pkm VALUES (1.0, 'x', 'y')",
+    "INSERT INTO pkm VALUES (1, 'x ', 'y')",
+    "INSERT INTO pkm VALUES (1, 'x', 'y ')",
+    "UPDATE pkm SET a = 1.00 WHERE c = 'y ' RETURNING *",
+    "DELETE FROM pkm WHERE a = 1 AND b = 'x' AND c = 'y' RETURNING *",
+    "SELECT * FROM pkm ORDER BY c",
+  ]);
+});

@@ -238,11 +238,6 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
       primaryKey.push(i);
     }
   }
-  // The key map holds a single-column key by its value: numeric values compare by value
-  // (1.5 = 1.50), bytea values are arrays, character values compare without their padding;
-  // the map can do none of these yet (nor compare arrays, which are objects).
-  const unkeyed = primaryKey.map((i) => columns[i]!.type).find((t) => t === 'numeric' || t === 'bytea' || t === 'bpchar' || t === 'jsonb' || t.endsWith('[]'));
-  if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${typeName(unkeyed)} column`);
   const def: TableDef = { name, columns, primaryKey };
   // The key's index is named as it is written, else as ChooseIndexName names it (`t_pkey`, or
   // `t_pkey1` when a relation or a constraint of the schema holds that name).

@@ -18,7 +18,7 @@ import type { SqlEnv } from '../env.js';
 import type { InsertQuery, OnConflict } from '../analyze/query.js';
 import { type Expr, mapOperands } from '../analyze/expr.js';
 import { assert } from '../../common/assert.js';
-import { valueToText } from '../analyze/types.js';
+import { isArrayType, valueToText, type SqlType } from '../analyze/types.js';
 import { evalExpr } from './eval.js';
 import { ensureXid, preventCommandIfReadOnly } from './txn.js';
 import { rowIdQuery, analyzeDefault } from '../analyze/query.js';
@@ -70,19 +70,39 @@ export function pkeyOf(table: Table, values: readonly Value[]): unknown {
   const pk = table.def.primaryKey;
   if (pk.length === 0) return undefined;
   if (pk.length === 1) return pkMapKey(values[pk[0]!] ?? null, table.def.columns[pk[0]!]!.type);
-  return JSON.stringify(pk.map((c) => valueToText(values[c] ?? null, table.def.columns[c]!.type, DETAIL_ZONE)));
+  return JSON.stringify(pk.map((c) => {
+    const type = table.def.columns[c]!.type;
+    const v = values[c] ?? null;
+    // A type whose equal values print differently is keyed by value (pkMapKey); the others by
+    // their text, as keys written by earlier versions are.
+    return byValueKey(type) ? pkMapKey(v, type) : valueToText(v, type, DETAIL_ZONE);
+  }));
+}
+
+/**
+ * Key types whose equal values may differ in their text (1.5 = 1.50, 'a' = 'a ' in char(n),
+ * {"a": 1} = {"a": 1.0}, arrays of them) or that are objects (bytea): keyed by value.
+ */
+function byValueKey(type: ColumnType): boolean {
+  return type === 'numeric' || type === 'bpchar' || type === 'jsonb' || type === 'bytea' || isArrayType(type as SqlType);
 }
 
 /**
  * The key map's form of a one-column primary key value of column type `type`: the ONE rule
  * that writes (pkeyOf) and lookups (the PkLookup node) share. A JavaScript Map compares keys by
  * SameValueZero, so: an integer key is a number when safe (int8 values computed as a bigint
- * included), a timestamp a bigint (its stored form, never narrowed), and a value held in an
- * object (interval, bit, varbit, vector, halfvec, sparsevec) its hash-key text, so equal SQL
- * values are one key ('1 day' = '24 hours', as interval_cmp says) and a lookup finds them.
+ * included), a timestamp a bigint (its stored form, never narrowed), a char(n) value without
+ * its trailing spaces, and a numeric, jsonb, bytea or array value, or one held in an object
+ * (interval, bit, varbit, vector, halfvec, sparsevec), its hash-key text, so equal SQL values
+ * are one key (1.5 = 1.50, '1 day' = '24 hours') and a lookup finds them.
  */
 export function pkMapKey(v: Value, type: ColumnType): unknown {
   if (v === null) return null;
+  if (byValueKey(type)) {
+    // bpchar's equality ignores trailing spaces; the others compare as their hash keys do.
+    if (type === 'bpchar') return typeof v === 'string' ? v.replace(/ +$/, '') : v;
+    return keyText(v, type as SqlType);
+  }
   if (typeof v === 'bigint') {
     if ((type === 'int8' || type === 'int4' || type === 'int2') && v >= MIN_SAFE && v <= MAX_SAFE) return Number(v);
     return v;

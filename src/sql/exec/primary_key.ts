@@ -9,7 +9,7 @@ import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { columnKey, type IndexDef } from '../../storage/catalog.js';
 import { primaryKeyIndex } from './ordered_index.js';
 import type { Table, TableDef, Value } from '../../storage/table.js';
-import { valueToText, typeName } from '../analyze/types.js';
+import { valueToText } from '../analyze/types.js';
 import type { SqlEnv } from '../env.js';
 import { alterTableTx, createIndexTx } from './ddl_txn.js';
 import { pkeyOf } from './insert.js';
@@ -35,8 +35,6 @@ export function addPrimaryKey(env: SqlEnv, t: Table, node: PgNode): void {
     if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column "${n}" of relation "${t.name}" does not exist`);
     return i;
   });
-  const unkeyed = cols.map((i) => t.def.columns[i]!.type).find((ty) => ty === 'numeric' || ty === 'bytea' || ty === 'bpchar' || ty === 'jsonb' || ty.endsWith('[]'));
-  if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${typeName(unkeyed)} column`);
   const indexName: string = node.conname !== undefined ? relationKey(env.catalog.splitKey(t.name).schema, node.conname as string) : chooseConstraintName(env, t.name, [], 'pkey', new Set(constraintNamesOf(env, t.def)));
   if (env.catalog.relationExists(indexName)) throw new PgError(SQLSTATE.duplicate_table, `relation "${indexName}" already exists`);
   const def: TableDef = {
