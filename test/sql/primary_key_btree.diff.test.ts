@@ -116,3 +116,28 @@ test('primary keys of char(n), bytea, jsonb, arrays and numeric (alone and in a 
     "SELECT * FROM pkm ORDER BY c",
   ]);
 });
+
+test('ALTER TABLE ... DROP CONSTRAINT of a primary key: foreign keys, NOT NULL kept, rollback, a new key', async () => {
+  await both(`CREATE TABLE dpk (id int PRIMARY KEY, v text); CREATE TABLE dpk_ref (pid int REFERENCES dpk);
+    INSERT INTO dpk VALUES (1, 'a'), (2, 'b')`);
+  await checkAll('drop primary key', [
+    'ALTER TABLE dpk DROP CONSTRAINT dpk_pkey',
+    'BEGIN',
+    'ALTER TABLE dpk DROP CONSTRAINT dpk_pkey CASCADE',
+    "INSERT INTO dpk VALUES (1, 'dup')",
+    'ROLLBACK',
+    "INSERT INTO dpk VALUES (1, 'dup')",
+    'ALTER TABLE dpk DROP CONSTRAINT dpk_pkey CASCADE',
+    "SELECT conname::text, contype::text FROM pg_constraint WHERE conrelid IN ('dpk'::regclass, 'dpk_ref'::regclass) ORDER BY 1",
+    "SELECT attname::text, attnotnull FROM pg_attribute WHERE attrelid = 'dpk'::regclass AND attnum > 0 ORDER BY attnum",
+    "INSERT INTO dpk VALUES (1, 'dup'), (NULL, 'x')",
+    "INSERT INTO dpk VALUES (1, 'dup')",
+    'SELECT * FROM dpk WHERE id = 1 ORDER BY v',
+    'ALTER TABLE dpk ADD PRIMARY KEY (id)',
+    "DELETE FROM dpk WHERE v = 'dup'",
+    'ALTER TABLE dpk DROP CONSTRAINT IF EXISTS dpk_pkey, ADD CONSTRAINT dpk_pk2 PRIMARY KEY (id, v)',
+    "SELECT conname::text FROM pg_constraint WHERE conrelid = 'dpk'::regclass ORDER BY 1",
+    "INSERT INTO dpk VALUES (1, 'a')",
+    "INSERT INTO dpk VALUES (1, 'c') RETURNING *",
+  ]);
+});

@@ -176,7 +176,7 @@ function foreignKeysUsing(env: SqlEnv, t: Table, index: string): { holder: Table
   const holders = [...referencingForeignKeys(env, t.name), ...(t.def.foreignKeys ?? []).filter((f) => f.refTable === t.name).map((fk) => ({ holder: t, fk }))];
   for (const { holder, fk } of holders) {
     if (!same(fk.refColumns, cols)) continue;
-    if (same(fk.refColumns, t.def.primaryKey) || others.some((d) => same(fk.refColumns, d.keys.map((k) => k.column)))) continue;
+    if ((!def.primaryKey && same(fk.refColumns, t.def.primaryKey)) || others.some((d) => same(fk.refColumns, d.keys.map((k) => k.column)))) continue;
     out.push({ holder, name: fk.name });
   }
   return out;
@@ -220,7 +220,6 @@ function dropConstraint(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): v
   }
   const idx = env.catalog.getIndex(name);
   if (idx !== undefined && idx.table === t.name && (idx.primaryKey || idx.constraint === true)) {
-    if (idx.primaryKey) throw pgErr.featureNotSupported('ALTER TABLE ... DROP CONSTRAINT of a primary key');
     const deps = foreignKeysUsing(env, t, name);
     if (deps.length > 0) {
       const lines = deps.map((d) => `constraint ${d.name} on table ${d.holder.name}`);
@@ -237,6 +236,9 @@ function dropConstraint(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): v
       );
       for (const d of deps) dropForeignKey(env, env.catalog.getTable(d.holder.name)!, d.name);
     }
+    // A primary key: the table has none from now on (its key map goes); its columns keep
+    // their NOT NULL constraints, as in PostgreSQL 18.
+    if (idx.primaryKey) alterTableTx(env, env.txn, t.name, { ...env.catalog.getTable(t.name)!.def, primaryKey: [] });
     dropIndexNow(env, name);
     return;
   }
