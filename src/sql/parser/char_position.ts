@@ -14,7 +14,7 @@
 import { PgError } from '../../common/errors.js';
 
 /** Keys of parse-tree nodes that hold an offset into the statement text. */
-export const LOCATION_KEYS: ReadonlySet<string> = new Set(['location', 'stmt_location', 'list_start', 'list_end', 'name_location', 'rexpr_list_start', 'rexpr_list_end']);
+const LOCATION_KEYS: ReadonlySet<string> = new Set(['location', 'stmt_location', 'list_start', 'list_end', 'name_location', 'rexpr_list_start', 'rexpr_list_end']);
 
 /** True when `s` is all ASCII: bytes and code units agree (Buffer.byteLength counts without encoding). */
 export function isAscii(s: string): boolean {
@@ -41,14 +41,12 @@ export function byteToUtf16(s: string): Int32Array | null {
 }
 
 /**
- * Converts every location in `tree` (libpg-query's parse of `sql`) from a UTF-8 byte offset
- * to a UTF-16 offset of `sql`, `stmt_len` with its statement; in place. Nothing to do for
- * ASCII text.
+ * Moves every location in `tree` (a libpg-query parse tree) to `at(location)`, and each
+ * statement's `stmt_len` with its ends; in place. `visit` sees each node object first, its
+ * locations not yet moved. The one walk both location rewrites use: string offsets here, the
+ * long-literal cut's (long_literals.ts restoreLongLiterals).
  */
-export function locationsToUtf16(tree: unknown, sql: string): void {
-  const map = byteToUtf16(sql);
-  if (map === null) return;
-  const at = (b: number): number => map[Math.min(b, map.length - 1)]!;
+export function mapLocations(tree: unknown, at: (offset: number) => number, visit?: (node: Record<string, unknown>) => void): void {
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) {
       for (const x of node) walk(x);
@@ -56,6 +54,7 @@ export function locationsToUtf16(tree: unknown, sql: string): void {
     }
     if (node === null || typeof node !== 'object') return;
     const obj = node as Record<string, unknown>;
+    visit?.(obj);
     if (typeof obj['stmt_location'] === 'number' && typeof obj['stmt_len'] === 'number' && obj['stmt_len'] !== 0) {
       const s = obj['stmt_location'] as number;
       obj['stmt_len'] = at(s + (obj['stmt_len'] as number)) - at(s);
@@ -68,6 +67,17 @@ export function locationsToUtf16(tree: unknown, sql: string): void {
     }
   };
   walk(tree);
+}
+
+/**
+ * Converts every location in `tree` (libpg-query's parse of `sql`) from a UTF-8 byte offset
+ * to a UTF-16 offset of `sql`, `stmt_len` with its statement; in place. Nothing to do for
+ * ASCII text.
+ */
+export function locationsToUtf16(tree: unknown, sql: string): void {
+  const map = byteToUtf16(sql);
+  if (map === null) return;
+  mapLocations(tree, (b) => map[Math.min(b, map.length - 1)]!);
 }
 
 /** Errors already converted: a statement's error may pass more than one boundary. */

@@ -19,7 +19,7 @@
  * original text when one did not (a literal the grammar keeps elsewhere than in an `A_Const`).
  */
 
-import { LOCATION_KEYS } from './char_position.js';
+import { mapLocations } from './char_position.js';
 
 /** One literal taken out: where its `''` stands in the cut text, its original length and value. */
 interface Cut {
@@ -286,32 +286,14 @@ export function restoreLongLiterals(tree: unknown, cut: CutText): boolean {
   };
   // By place, not by count: a tree that held one node twice would show it twice.
   const restored = new Set<number>();
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const x of node) walk(x);
-      return;
-    }
-    if (node === null || typeof node !== 'object') return;
-    const obj = node as Record<string, unknown>;
+  mapLocations(tree, orig, (obj) => {
     const k = obj['A_Const'] as { sval?: { sval?: string }; location?: number } | undefined;
-    if (k !== undefined && typeof k.location === 'number') {
-      const c = byAt.get(k.location);
-      if (c !== undefined && k.sval !== undefined && (k.sval.sval ?? '') === '') {
-        k.sval.sval = c.value;
-        restored.add(c.at);
-      }
+    if (k === undefined || typeof k.location !== 'number') return;
+    const c = byAt.get(k.location);
+    if (c !== undefined && k.sval !== undefined && (k.sval.sval ?? '') === '') {
+      k.sval.sval = c.value;
+      restored.add(c.at);
     }
-    if (typeof obj['stmt_location'] === 'number' && typeof obj['stmt_len'] === 'number' && obj['stmt_len'] !== 0) {
-      const s = obj['stmt_location'] as number;
-      obj['stmt_len'] = orig(s + (obj['stmt_len'] as number)) - orig(s);
-    }
-    for (const key of Object.keys(obj)) {
-      const v = obj[key];
-      if (typeof v === 'number') {
-        if (LOCATION_KEYS.has(key) && v >= 0) obj[key] = orig(v);
-      } else if (v !== null && typeof v === 'object') walk(v);
-    }
-  };
-  walk(tree);
+  });
   return restored.size === cut.cuts.length;
 }
