@@ -14,7 +14,7 @@ import { isOrderedAm } from '../../access/am.js';
 import { columnKey, lockNotAvailable, type IndexDef } from '../../storage/catalog.js';
 import type { CheckDef, ColumnType, FkAction, ForeignKeyDef, Table, TableDef } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
-import { typeName } from '../analyze/types.js';
+import { castContext, typeName, type SqlType } from '../analyze/types.js';
 import type { PgNode } from '../parser/parse.js';
 import { analyzeCheck, chooseConstraintName } from './constraints.js';
 import { buildOrderedIndex, checkBuiltUnique, defaultBtreeOpclass } from './ordered_index.js';
@@ -84,6 +84,11 @@ function foreignKeyColumns(env: SqlEnv, self: TableDef, fk: PgNode, fkCols: numb
     const a = self.columns[fkCols[i]!]!;
     const b = refDef.columns[refColumns[i]!]!;
     if (keyTypeFamily(a.type) !== keyTypeFamily(b.type)) {
+      // PostgreSQL accepts a referencing type that casts implicitly to the referenced one
+      // (integer to numeric): its checks compare through the cast, vecgres' do not yet.
+      if (castContext(a.type as SqlType, b.type as SqlType) === 'implicit') {
+        throw pgErr.featureNotSupported(`a foreign key from type ${typeName(a.type)} to type ${typeName(b.type)}`);
+      }
       throw new PgError(SQLSTATE.datatype_mismatch, `foreign key constraint "${name}" cannot be implemented`, {
         detail: `Key columns "${a.name}" of the referencing table and "${b.name}" of the referenced table are of incompatible types: ${typeName(a.type)} and ${typeName(b.type)}.`,
       });
