@@ -149,9 +149,11 @@ test('UPDATE and DELETE through array expressions; B-tree index on an array colu
   await same(`INSERT INTO tagkeys VALUES ('{a,b}', 4)`);
   await same(`INSERT INTO tagkeys VALUES ('{a,b}', 5) ON CONFLICT (k) DO UPDATE SET n = EXCLUDED.n RETURNING *`);
   await same(`SELECT * FROM tagkeys ORDER BY k`);
-  // A primary key on an array column is not supported yet (the key map compares values by identity).
-  const pk = await db.query(`CREATE TABLE arrpk (k text[] PRIMARY KEY)`).catch((e: { code: string }) => e.code);
-  assert.equal(pk, '0A000');
+  // A primary key on an array column, keyed by value.
+  await both(`CREATE TABLE arrpk (k text[] PRIMARY KEY)`);
+  await same(`INSERT INTO arrpk VALUES ('{a,b}'), ('{a}'), ('{}')`);
+  await same(`INSERT INTO arrpk VALUES (ARRAY['a', 'b'])`);
+  await same(`SELECT k FROM arrpk WHERE k = '{a}'`);
 });
 
 test('COPY of array columns in text, CSV and binary, byte for byte', async () => {
