@@ -68,6 +68,12 @@ test('LIKE, ILIKE and regular expressions', async () => {
     `SELECT 'a' ~ '('`,
     `SELECT 'a' ~ '[a'`,
     `SELECT 'a' ~ '*'`,
+    // A constant pattern against a column is compiled while the query is planned
+    // (patternsel), so an invalid one fails on an empty table too.
+    `SELECT id FROM fs WHERE a ~ '(' AND id < 0`,
+    `SELECT id FROM fs WHERE upper(a) !~* '[a' AND false`,
+    `SELECT id FROM fs WHERE a SIMILAR TO '(' AND id < 0`,
+    `SELECT regexp_replace(a, '(', 'x') FROM fs WHERE id < 0`,
     `SELECT 'a.b' ~ 'a\\.b', 'a-b' ~ '[a\\-]', 'a b' ~ '\\s', 'ab' ~ '\\yab\\y', 'xab' ~ '\\mab', 'tab' ~ '[[:alpha:]]+', 'x9' ~ '^[[:alnum:]]+$', 'a' ~ '***=a', 'A' ~ '(?i)a'`,
     `SELECT 'foo' ~ 'f(o)\\1', 'abc' ~ 'a.c', E'a\\nc' ~ 'a.c', E'a\\nc' ~ '^c', 'x{' ~ 'x\\{', 'a+b' ~ 'a\\+b', '$5' ~ '^\\$\\d'`,
     `SELECT regexp_replace('a.b.c', '\\.', '-', 'g'), regexp_replace('AbC', '[a-z]', '_', 'g'), regexp_replace(E'l1\\nl2', '^l', 'L', 'gn'), regexp_replace('abc', 'B', 'x', 'i')`,

@@ -16,7 +16,7 @@ import type { RangeTblEntry } from '../analyze/range.js';
 import type { Table, Value } from '../../storage/table.js';
 import { Numeric, numericToFloat8 } from '../../types/numeric.js';
 import { PgArray } from '../../types/pgarray.js';
-import { comparatorFor } from '../analyze/expr.js';
+import { comparatorFor, someNode } from '../analyze/expr.js';
 import { isNumeric, type SqlType } from '../analyze/types.js';
 import type { ColumnStats, StatsStore } from '../stats/store.js';
 
@@ -371,6 +371,12 @@ function opSel(e: Extract<Expr, { k: 'op2' }>, lookup: VarLookup): number {
       const s = likeSel(v, c, op === '~~' ? (x) => e.fn(x, c, UTC_ZONE) === true : (x) => e.fn(x, c, UTC_ZONE) === false);
       return op === '~~' ? s : clamp(1 - s - nullFrac(v));
     }
+    case '~': case '!~': case '~*': case '!~*':
+      // patternsel compiles a constant pattern matched against a column (regex_fixed_prefix),
+      // so an invalid one fails the statement while it is planned, rows or not: 2201B.
+      // (Any expression of the relation's columns on the left: examine_variable takes those too.)
+      if (typeof c === 'string' && someNode(e.l, (x) => x.k === 'var')) e.fn('', c, UTC_ZONE);
+      return DEFAULT_BOOL_SEL;
     case '@>': case '<@': case '&&':
       if (e.l.type.endsWith('[]') && e.r.type.endsWith('[]')) return arrayContSel(e, lookup);
       if (e.l.type === 'jsonb' && op !== '&&') return jsonbMatchSel(e, v, c);
