@@ -141,3 +141,22 @@ test('ALTER TABLE ... DROP CONSTRAINT of a primary key: foreign keys, NOT NULL k
     "INSERT INTO dpk VALUES (1, 'c') RETURNING *",
   ]);
 });
+
+test('ALTER TABLE ... DROP COLUMN of a primary-key column drops the key (foreign keys need CASCADE)', async () => {
+  await both(`CREATE TABLE dpc (a int PRIMARY KEY, b int); CREATE TABLE dpc_ref (x int REFERENCES dpc); INSERT INTO dpc VALUES (1, 2)`);
+  await checkAll('drop a primary-key column', [
+    'ALTER TABLE dpc DROP COLUMN a',
+    'BEGIN',
+    'ALTER TABLE dpc DROP COLUMN a CASCADE',
+    'INSERT INTO dpc VALUES (2)',
+    'ROLLBACK',
+    "SELECT conname::text FROM pg_constraint WHERE conrelid IN ('dpc'::regclass, 'dpc_ref'::regclass) ORDER BY 1",
+    'ALTER TABLE dpc DROP COLUMN a CASCADE',
+    "SELECT conname::text FROM pg_constraint WHERE conrelid IN ('dpc'::regclass, 'dpc_ref'::regclass) ORDER BY 1",
+    "SELECT indexname::text FROM pg_indexes WHERE tablename = 'dpc'",
+    'SELECT * FROM dpc',
+    'INSERT INTO dpc VALUES (2), (2)',
+    'ALTER TABLE dpc ADD PRIMARY KEY (b)',
+    'SELECT b, count(*) FROM dpc GROUP BY b ORDER BY b',
+  ]);
+});

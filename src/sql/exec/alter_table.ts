@@ -387,7 +387,6 @@ export function dropColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices)
     throw columnMissing(name, t.name);
   }
   if (t.def.columns.length === 1) throw pgErr.featureNotSupported('dropping the last column of a table');
-  if (t.def.primaryKey.includes(col)) throw pgErr.featureNotSupported('ALTER TABLE ... DROP COLUMN of a primary key column');
   // Other tables' foreign keys on the column and the generated columns that read it need
   // CASCADE (PostgreSQL's dependency check).
   const deps = referencingForeignKeys(env, t.name).filter((d) => d.fk.refColumns.includes(col));
@@ -410,6 +409,9 @@ export function dropColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices)
     dropColumn(env, env.catalog.getTable(t.name)!, { ...cmd, behavior: 'DROP_RESTRICT' }, notices);
     return;
   }
+  // A primary-key column takes the key with it (the key's index depends on the column): the
+  // table has none afterwards, as after DROP CONSTRAINT of it; the index goes below.
+  if (t.def.primaryKey.includes(col)) alterTableTx(env, env.txn, t.name, { ...t.def, primaryKey: [] });
   for (const fk of t.def.foreignKeys ?? []) if (fk.columns.includes(col) || (fk.refTable === t.name && fk.refColumns.includes(col))) dropForeignKey(env, t, fk.name);
   for (const c of t.def.checks ?? []) if (columnsNamed(c.expr).has(name)) dropCheck(env, t, c.name);
   for (const d of env.catalog.indexesOf(t.name)) {

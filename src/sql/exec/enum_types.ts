@@ -17,8 +17,9 @@ import { isUnsupportedBuiltinType, typeByName, type SqlType, typeName, typeOid }
 import { displayRelationName, schemaKind } from '../analyze/namespace.js';
 import { enumSqlType, enumTypeOid, hasEnumElements, type EnumSqlType } from '../../types/enum_value.js';
 import { notice, type Notices } from './ddl.js';
-import { alterEnumTypeTx, createEnumTypeTx, dropEnumTypeTx } from './ddl_txn.js';
-import { changeOwner } from './alter_table.js';
+import { alterEnumTypeTx, createEnumTypeTx, dropEnumTypeTx, dropViewTx } from './ddl_txn.js';
+import { changeOwner, dropColumn } from './alter_table.js';
+import { dropDependentViews, guardDependentViews } from './views.js';
 import { ensureXid } from './txn.js';
 import { FIRST_NORMAL_OID } from '../../storage/object_ids.js';
 import { VECTOR_EXTENSION_OIDS } from '../stats/store.js';
@@ -231,6 +232,7 @@ export function dropTypes(env: SqlEnv, s: PgNode, notices: Notices): void {
     else throw new PgError(SQLSTATE.undefined_object, `type "${name}" does not exist`);
   }
   if (found.length === 0) return;
+  const cascade: number[] = [];
   // Columns of the type depend on it (pg_depend's normal dependency of a column on its type).
   for (const name of new Set(found)) {
     const oid = env.catalog.getEnumType(name)!.oid;
@@ -242,12 +244,83 @@ export function dropTypes(env: SqlEnv, s: PgNode, notices: Notices): void {
       if (v.columns.some((c) => hasEnumElements(c.type) && enumTypeOid(c.type as EnumSqlType) === oid)) lines.push(`view ${displayRelationName(env, v.name)} depends on type ${shown}`);
     }
     if (lines.length === 0) continue;
-    if (s.behavior === 'DROP_CASCADE') throw pgErr.featureNotSupported(`DROP TYPE ... CASCADE of a type that columns have (${shown})`);
+    if (s.behavior === 'DROP_CASCADE') {
+      cascade.push(oid);
+      continue;
+    }
     throw new PgError('2BP01', `cannot drop type ${shown} because other objects depend on it`, {
       detail: lines.join('\n'),
       hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
     });
   }
   ensureXid(env);
+  if (cascade.length > 0) dropTypeDependents(env, cascade, notices);
   for (const name of new Set(found)) dropEnumTypeTx(env, env.txn, name);
+}
+
+/**
+ * DROP TYPE ... CASCADE: drops the columns of the enum types `oids` (of their array types
+ * first, as PostgreSQL reaches those through the array type), each with the views that read it
+ * (DROP COLUMN ... CASCADE), then the views that still have a column of a type, with PostgreSQL's
+ * one NOTICE naming them in that order.
+ * @throws PgError 0A000 before anything is dropped when a table would lose every column
+ *   (vecgres' DROP COLUMN keeps the last one).
+ */
+function dropTypeDependents(env: SqlEnv, oids: readonly number[], notices: Notices): void {
+  const users = oids.flatMap((oid) => env.catalog.enumTypeUsers(oid));
+  for (const name of new Set(users.map((c) => c.table))) {
+    const t = env.catalog.getTable(name)!;
+    if (users.filter((c) => c.table === name).length === t.def.columns.length) throw pgErr.featureNotSupported(`DROP TYPE ... CASCADE that drops every column of table ${name}`);
+  }
+  // PostgreSQL reaches the dependents in the order they were recorded: through the array type
+  // first (made with the type), then columns and views by creation, that is by their
+  // relation's oid and the column's position.
+  // (A relation without an oid yet sorts last; looking one up must not assign it.)
+  const order = (table: string, column: number): number => (env.stats.hasOid(table) ? env.stats.relOid(table) : 2 ** 40) * 2048 + column;
+  const columnIndex = (u: { table: string; column: string }): number => env.catalog.getTable(u.table)!.columnIndex(u.column);
+  type Step = { key: number; array: boolean; drop: () => string[] };
+  const steps: Step[] = users.map((u) => ({
+    key: order(u.table, columnIndex(u)),
+    array: u.array,
+    drop: () => {
+      const raised: Notices = [];
+      const drop = (): void => dropColumn(env, env.catalog.getTable(u.table)!, { name: u.column, behavior: 'DROP_CASCADE' }, raised);
+      guardDependentViews(env, u.table, { kind: 'dropColumn', column: u.column, cascade: true }, raised, drop);
+      return [`column ${u.column} of table ${displayRelationName(env, u.table)}`, ...viewsIn(raised)];
+    },
+  }));
+  for (const v of env.catalog.viewsVisible()) {
+    if (!v.columns.some((c) => hasEnumElements(c.type) && oids.includes(enumTypeOid(c.type as EnumSqlType)))) continue;
+    steps.push({
+      key: order(v.name, 0),
+      array: false,
+      drop: () => {
+        // Gone already when it read a column dropped before it.
+        if (env.catalog.getView(v.name) === undefined) return [];
+        const raised: Notices = [];
+        dropDependentViews(env, v.name, 'view', new Set(), true, raised);
+        dropViewTx(env, env.txn, v.name);
+        return [`view ${displayRelationName(env, v.name)}`, ...viewsIn(raised)];
+      },
+    });
+  }
+  steps.sort((a, b) => (a.array === b.array ? a.key - b.key : a.array ? -1 : 1));
+  const items = steps.flatMap((st) => st.drop());
+  notices.push(
+    items.length === 1
+      ? notice(SQLSTATE.successful_completion, `drop cascades to ${items[0]}`)
+      : new PgError(SQLSTATE.successful_completion, `drop cascades to ${items.length} other objects`, { severity: 'NOTICE', detail: items.map((i) => `drop cascades to ${i}`).join('\n') }),
+  );
+}
+
+/**
+ * The views a column or view drop took along, from the NOTICE it raised (`drop cascades to
+ * view v`, or the detail lines of `drop cascades to N other objects`). Foreign keys it dropped
+ * are left out: a key on a column of the type goes with that column, as PostgreSQL reports it.
+ */
+function viewsIn(raised: Notices): string[] {
+  return raised
+    .flatMap((n) => (n.detail === undefined ? [n.message] : n.detail.split('\n')))
+    .map((l) => l.replace(/^drop cascades to /, ''))
+    .filter((l) => l.startsWith('view '));
 }

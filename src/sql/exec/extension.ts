@@ -156,7 +156,7 @@ function vectorDependents(env: SqlEnv, notices: Notices): Dependent[] {
  * @throws PgError 42704 for a missing extension (a NOTICE with IF EXISTS); 2BP01 `cannot drop
  *   extension vector because other objects depend on it` with PostgreSQL's detail and hint
  *   when columns or indexes use it, without CASCADE; 0A000 for plpgsql, and for a CASCADE that
- *   would leave a table without columns or drop a primary-key column.
+ *   would leave a table without columns.
  */
 export function dropExtensions(env: SqlEnv, s: PgNode, notices: Notices): void {
   const names = ((s.objects ?? []) as PgNode[]).map((o) => String(o.String?.sval));
@@ -193,7 +193,7 @@ export function dropExtensions(env: SqlEnv, s: PgNode, notices: Notices): void {
 
 /**
  * Refuses, before anything is dropped, a CASCADE that vecgres' DROP COLUMN cannot do: the last
- * column of a table (PostgreSQL leaves a table without columns) or a primary-key column.
+ * column of a table (PostgreSQL leaves a table without columns).
  */
 function checkCascade(env: SqlEnv, deps: readonly Dependent[]): void {
   for (const name of env.catalog.tableNames()) {
@@ -201,6 +201,5 @@ function checkCascade(env: SqlEnv, deps: readonly Dependent[]): void {
     const gone = t.def.columns.filter((c) => deps.some((d) => d.what === `column ${c.name} of table ${name}`));
     if (gone.length === 0) continue;
     if (gone.length === t.def.columns.length) throw pgErr.featureNotSupported(`DROP EXTENSION ... CASCADE that drops every column of table ${name}`);
-    if (t.def.primaryKey.some((i) => gone.includes(t.def.columns[i]!))) throw pgErr.featureNotSupported(`DROP EXTENSION ... CASCADE that drops a primary key column of table ${name}`);
   }
 }
