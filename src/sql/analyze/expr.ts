@@ -1336,29 +1336,9 @@ function arraySubscript(scope: ExprScope, n: PgNode): Expr {
  * with those bounds) + `]`; EXPLAIN prints the subscripts as PostgreSQL's ruleutils does.
  */
 function arraySubscripts(scope: ExprScope, arr: Expr, indices: readonly PgNode[]): Expr {
-  const anySlice = indices.some((ai) => ai.is_slice === true);
-  const args: Expr[] = [arr];
-  const tokens: string[] = [];
-  for (const ai of indices) {
-    if (!anySlice) {
-      args.push(arraySubscriptArg(scope, ai.uidx));
-      tokens.push('i');
-    } else if (ai.is_slice !== true) {
-      args.push({ k: 'const', type: 'int4', value: 1 }, arraySubscriptArg(scope, ai.uidx));
-      tokens.push('lh');
-    } else {
-      let t = '';
-      if (ai.lidx !== undefined) {
-        args.push(arraySubscriptArg(scope, ai.lidx));
-        t += 'l';
-      }
-      if (ai.uidx !== undefined) {
-        args.push(arraySubscriptArg(scope, ai.uidx));
-        t += 'h';
-      }
-      tokens.push(t);
-    }
-  }
+  const subs = arraySubscriptList(scope, indices);
+  const { tokens, slice: anySlice } = subs;
+  const args: Expr[] = [arr, ...subs.args];
   const type = anySlice ? arr.type : elemTypeOf(arr.type as ArraySqlType);
   return foldConstants(scope, {
     k: 'fn', type, name: `[m:${tokens.join(',')}]`, args,
@@ -1449,6 +1429,39 @@ function jsonbSubscript(scope: ExprScope, j: Expr, indices: readonly PgNode[]): 
  * int4, int8 as it is.
  * @throws PgError 42804 `array subscript must have type integer`.
  */
+/**
+ * The subscripts (A_Indices) of an array reference or assignment, as transformContainerSubscripts
+ * reads them: each bound analyzed as an integer, with one token per subscript saying which
+ * bounds it holds, in order: `i` an element index; once any subscript is a slice (`slice`),
+ * `lh`, `l`, `h` or `` for the bounds written, a plain `[i]` meaning `[1:i]` (its 1 added).
+ */
+export function arraySubscriptList(scope: ExprScope, indices: readonly PgNode[]): { args: Expr[]; tokens: string[]; slice: boolean } {
+  const slice = indices.some((ai) => ai.is_slice === true);
+  const args: Expr[] = [];
+  const tokens: string[] = [];
+  for (const ai of indices) {
+    if (!slice) {
+      args.push(arraySubscriptArg(scope, ai.uidx));
+      tokens.push('i');
+    } else if (ai.is_slice !== true) {
+      args.push({ k: 'const', type: 'int4', value: 1 }, arraySubscriptArg(scope, ai.uidx));
+      tokens.push('lh');
+    } else {
+      let t = '';
+      if (ai.lidx !== undefined) {
+        args.push(arraySubscriptArg(scope, ai.lidx));
+        t += 'l';
+      }
+      if (ai.uidx !== undefined) {
+        args.push(arraySubscriptArg(scope, ai.uidx));
+        t += 'h';
+      }
+      tokens.push(t);
+    }
+  }
+  return { args, tokens, slice };
+}
+
 export function arraySubscriptArg(scope: ExprScope, node: PgNode): Expr {
   const idx = analyzeExpr(scope, node);
   if (idx.type !== 'int4' && idx.type !== 'int2' && idx.type !== 'unknown' && idx.type !== 'int8') throw new PgError(SQLSTATE.datatype_mismatch, 'array subscript must have type integer', pos(leftmostLoc(node)));

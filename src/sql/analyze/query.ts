@@ -21,7 +21,7 @@ import { leftmostLocation, rejectSubqueriesAndParams, walkRaw } from '../parser/
 import { inStoredExpression } from './clock_literals.js';
 import type { SqlEnv } from '../env.js';
 import {
-  type Expr, type ExprScope, type AggMods, analyzeExpr, someNode, analyzeMultiExprSubLink, arraySubscriptArg, jsonbSubscriptArgs, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg, textSrfCall, foldConstants,
+  type Expr, type ExprScope, type AggMods, analyzeExpr, someNode, analyzeMultiExprSubLink, arraySubscriptList, jsonbSubscriptArgs, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg, textSrfCall, foldConstants,
 } from './expr.js';
 import { existingRelationKey } from './namespace.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
@@ -2170,23 +2170,9 @@ function subscriptAssignment(scope: ExprScope, base: Expr, name: string, typmod:
   if (val.SetToDefault !== undefined) throw new PgError(SQLSTATE.feature_not_supported, 'cannot set an array element to DEFAULT', at);
   // Once one subscript is a slice the assignment is to a slice (of the array's own type), and a
   // plain [i] means [1:i] (transformContainerSubscripts).
-  const slice = base.type !== 'jsonb' && indices.some((ai) => ai.is_slice === true);
+  const list = base.type === 'jsonb' ? { args: jsonbSubscriptArgs(scope, indices), tokens: [], slice: false } : arraySubscriptList(scope, indices);
+  const { args: subs, tokens, slice } = list;
   const needed: SqlType = slice ? base.type : valueType;
-  const subs: Expr[] = [];
-  /** Per subscript of a slice: whether its lower and upper bounds are among `subs`. */
-  const bounds: { l: boolean; h: boolean }[] = [];
-  if (base.type === 'jsonb') subs.push(...jsonbSubscriptArgs(scope, indices));
-  else if (!slice) for (const ai of indices) subs.push(arraySubscriptArg(scope, ai.uidx));
-  else {
-    for (const ai of indices) {
-      if (ai.is_slice !== true) subs.push({ k: 'const', type: 'int4', value: 1 }, arraySubscriptArg(scope, ai.uidx));
-      else {
-        if (ai.lidx !== undefined) subs.push(arraySubscriptArg(scope, ai.lidx));
-        if (ai.uidx !== undefined) subs.push(arraySubscriptArg(scope, ai.uidx));
-      }
-      bounds.push({ l: ai.is_slice !== true || ai.lidx !== undefined, h: ai.is_slice !== true || ai.uidx !== undefined });
-    }
-  }
   const loc = exprLoc(val);
   const value = assignmentCoercion(scope, analyzeExpr(scope, val), needed, base.type === 'jsonb' ? -1 : typmod, loc === undefined ? undefined : loc - 1, (from) =>
     new PgError(SQLSTATE.datatype_mismatch, `subscripted assignment to "${name}" requires type ${typeName(needed)} but expression is of type ${typeName(from)}`, {
@@ -2221,23 +2207,22 @@ function subscriptAssignment(scope: ExprScope, base: Expr, name: string, typmod:
       },
     });
   }
-  // The name carries each subscript's bounds (`lh`, `l`, `h` or none) for EXPLAIN (deparse.ts).
-  const tokens = bounds.map((b) => (b.l ? 'l' : '') + (b.h ? 'h' : '')).join(',');
+  // The name carries each subscript's tokens for EXPLAIN (deparse.ts), as a reference's does.
   return foldConstants(scope, {
-    k: 'fn', type: base.type, name: `array slice assignment ${tokens}`, args: [base, value, ...subs], strict: false,
+    k: 'fn', type: base.type, name: `array slice assignment ${tokens.join(',')}`, args: [base, value, ...subs], strict: false,
     fn: (vals: readonly Value[]) => {
       const lower: (number | null)[] = [];
       const upper: (number | null)[] = [];
       let k = 2;
-      for (const b of bounds) {
+      for (const t of tokens) {
         const take = (given: boolean): number | null => {
           if (!given) return null;
           const v = vals[k++];
           if (v === null) throw nullSubscript();
           return Number(v);
         };
-        lower.push(take(b.l));
-        upper.push(take(b.h));
+        lower.push(take(t.startsWith('l')));
+        upper.push(take(t.endsWith('h')));
       }
       return arrayAssignSlice(vals[0] as PgArray | null, lower, upper, vals[1] as PgArray | null, elemType);
     },

@@ -25,7 +25,7 @@ import { typeName } from '../analyze/types.js';
 import { deparseRawChecked } from '../parser/deparse_raw.js';
 import { bindToRow, constraintNamesOf, failedCheck, nameNewNotNulls } from './constraints.js';
 import { analyzeGeneration, generatedDependents, generatedValues, renameInGeneration, requireStored } from './generated_columns.js';
-import { missingSchema, notice, referencedRelation, type Notices } from './ddl.js';
+import { cascadeNotice, missingSchema, notice, referencedRelation, type Notices } from './ddl.js';
 import { requireNoPendingRows } from './dml.js';
 import { addColumnTx, alterTableTx, dropColumnTx, dropIndexTx, rewriteColumnTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';
@@ -229,11 +229,7 @@ function dropConstraint(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): v
           hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
         });
       }
-      notices.push(
-        deps.length === 1
-          ? notice(SQLSTATE.successful_completion, `drop cascades to ${lines[0]}`)
-          : new PgError(SQLSTATE.successful_completion, `drop cascades to ${deps.length} other objects`, { severity: 'NOTICE', detail: lines.map((l) => `drop cascades to ${l}`).join('\n') }),
-      );
+      notices.push(cascadeNotice(lines));
       for (const d of deps) dropForeignKey(env, env.catalog.getTable(d.holder.name)!, d.name);
     }
     // A primary key: the table has none from now on (its key map goes); its columns keep
@@ -399,11 +395,7 @@ export function dropColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices)
         hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
       });
     }
-    notices.push(
-      lines.length === 1
-        ? notice(SQLSTATE.successful_completion, `drop cascades to ${lines[0]}`)
-        : new PgError(SQLSTATE.successful_completion, `drop cascades to ${lines.length} other objects`, { severity: 'NOTICE', detail: lines.map((l) => `drop cascades to ${l}`).join('\n') }),
-    );
+    notices.push(cascadeNotice(lines));
     for (const d of deps) dropForeignKey(env, env.catalog.getTable(d.holder.name)!, d.fk.name);
     for (const g of generated) dropColumn(env, env.catalog.getTable(t.name)!, { name: g, behavior: 'DROP_CASCADE' }, []);
     dropColumn(env, env.catalog.getTable(t.name)!, { ...cmd, behavior: 'DROP_RESTRICT' }, notices);

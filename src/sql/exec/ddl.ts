@@ -42,6 +42,16 @@ export function notice(code: string, message: string, severity: 'NOTICE' | 'WARN
 }
 
 /**
+ * PostgreSQL's NOTICE for the objects a CASCADE drops along (`items`: `view v`, `column c of
+ * table t`, ...; at least one): `drop cascades to <item>` for one, else `drop cascades to N
+ * other objects` with a line per item in its detail (reportDependentObjects).
+ */
+export function cascadeNotice(items: readonly string[]): PgError {
+  if (items.length === 1) return notice(SQLSTATE.successful_completion, `drop cascades to ${items[0]}`);
+  return new PgError(SQLSTATE.successful_completion, `drop cascades to ${items.length} other objects`, { severity: 'NOTICE', detail: items.map((i) => `drop cascades to ${i}`).join('\n') });
+}
+
+/**
  * The catalog key of the relation a CREATE names (analyze/namespace.ts): in the schema it
  * names, or the first of the search path.
  * @throws PgError 3F000 `schema "<name>" does not exist` (with its position) or `no schema

@@ -16,7 +16,7 @@ import type { PgNode } from '../parser/parse.js';
 import { isUnsupportedBuiltinType, typeByName, type SqlType, typeName, typeOid } from '../analyze/types.js';
 import { displayRelationName, schemaKind } from '../analyze/namespace.js';
 import { enumSqlType, enumTypeOid, hasEnumElements, type EnumSqlType } from '../../types/enum_value.js';
-import { notice, type Notices } from './ddl.js';
+import { cascadeNotice, notice, type Notices } from './ddl.js';
 import { alterEnumTypeTx, createEnumTypeTx, dropEnumTypeTx, dropViewTx } from './ddl_txn.js';
 import { changeOwner, dropColumn } from './alter_table.js';
 import { dropDependentViews, guardDependentViews } from './views.js';
@@ -283,10 +283,10 @@ function dropTypeDependents(env: SqlEnv, oids: readonly number[], notices: Notic
     key: order(u.table, columnIndex(u)),
     array: u.array,
     drop: () => {
-      const raised: Notices = [];
-      const drop = (): void => dropColumn(env, env.catalog.getTable(u.table)!, { name: u.column, behavior: 'DROP_CASCADE' }, raised);
-      guardDependentViews(env, u.table, { kind: 'dropColumn', column: u.column, cascade: true }, raised, drop);
-      return [`column ${u.column} of table ${displayRelationName(env, u.table)}`, ...viewsIn(raised)];
+      // Its own NOTICEs give way to the statement's one.
+      const drop = (): void => dropColumn(env, env.catalog.getTable(u.table)!, { name: u.column, behavior: 'DROP_CASCADE' }, []);
+      const views = guardDependentViews(env, u.table, { kind: 'dropColumn', column: u.column, cascade: true }, [], drop);
+      return [`column ${u.column} of table ${displayRelationName(env, u.table)}`, ...views.map((v) => `view ${displayRelationName(env, v)}`)];
     },
   }));
   for (const v of env.catalog.viewsVisible()) {
@@ -297,30 +297,14 @@ function dropTypeDependents(env: SqlEnv, oids: readonly number[], notices: Notic
       drop: () => {
         // Gone already when it read a column dropped before it.
         if (env.catalog.getView(v.name) === undefined) return [];
-        const raised: Notices = [];
-        dropDependentViews(env, v.name, 'view', new Set(), true, raised);
+        const views = dropDependentViews(env, v.name, 'view', new Set(), true, []);
         dropViewTx(env, env.txn, v.name);
-        return [`view ${displayRelationName(env, v.name)}`, ...viewsIn(raised)];
+        return [v.name, ...views].map((x) => `view ${displayRelationName(env, x)}`);
       },
     });
   }
   steps.sort((a, b) => (a.array === b.array ? a.key - b.key : a.array ? -1 : 1));
   const items = steps.flatMap((st) => st.drop());
-  notices.push(
-    items.length === 1
-      ? notice(SQLSTATE.successful_completion, `drop cascades to ${items[0]}`)
-      : new PgError(SQLSTATE.successful_completion, `drop cascades to ${items.length} other objects`, { severity: 'NOTICE', detail: items.map((i) => `drop cascades to ${i}`).join('\n') }),
-  );
+  notices.push(cascadeNotice(items));
 }
 
-/**
- * The views a column or view drop took along, from the NOTICE it raised (`drop cascades to
- * view v`, or the detail lines of `drop cascades to N other objects`). Foreign keys it dropped
- * are left out: a key on a column of the type goes with that column, as PostgreSQL reports it.
- */
-function viewsIn(raised: Notices): string[] {
-  return raised
-    .flatMap((n) => (n.detail === undefined ? [n.message] : n.detail.split('\n')))
-    .map((l) => l.replace(/^drop cascades to /, ''))
-    .filter((l) => l.startsWith('view '));
-}

@@ -17,7 +17,7 @@ import type { IndexDef } from '../../storage/catalog.js';
 import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
 import { columnsNamed, dropColumn } from './alter_table.js';
-import { notice, type Notices } from './ddl.js';
+import { cascadeNotice, notice, type Notices } from './ddl.js';
 import { createExtensionTx, dropExtensionTx, dropIndexTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';
 import { OPCLASS_OID } from './system_views.js';
@@ -181,11 +181,7 @@ export function dropExtensions(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
   ensureXid(env);
   if (deps.length > 0) {
-    notices.push(
-      deps.length === 1
-        ? notice(SQLSTATE.successful_completion, `drop cascades to ${deps[0]!.what}`)
-        : new PgError(SQLSTATE.successful_completion, `drop cascades to ${deps.length} other objects`, { severity: 'NOTICE', detail: deps.map((d) => `drop cascades to ${d.what}`).join('\n') }),
-    );
+    notices.push(cascadeNotice(deps.map((d) => d.what)));
     for (const d of deps) d.drop();
   }
   for (const name of present) dropExtensionTx(env, env.txn, name);

@@ -7,7 +7,7 @@
  * definition.
  */
 import { relationKey } from '../../storage/schema_def.js';
-import { checkUtilitySchema } from './ddl.js';
+import { cascadeNotice, checkUtilitySchema } from './ddl.js';
 import { alterTableTx, createIndexTx } from './ddl_txn.js';
 import { PgError, SQLSTATE, pgErr, pos } from '../../common/errors.js';
 import { isOrderedAm } from '../../access/am.js';
@@ -277,11 +277,7 @@ export function dropDependentForeignKeys(env: SqlEnv, name: string, dropping: Re
       hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
     });
   }
-  notices.push(
-    deps.length === 1
-      ? new PgError(SQLSTATE.successful_completion, `drop cascades to ${lines[0]}`, { severity: 'NOTICE' })
-      : new PgError(SQLSTATE.successful_completion, `drop cascades to ${deps.length} other objects`, { severity: 'NOTICE', detail: lines.map((l) => `drop cascades to ${l}`).join('\n') }),
-  );
+  notices.push(cascadeNotice(lines));
   for (const d of deps) {
     const cur = env.catalog.getTable(d.holder.name)!;
     const fks = (cur.def.foreignKeys ?? []).filter((f) => f.name !== d.fk.name);

@@ -29,7 +29,7 @@ import type { ViewColumn, ViewDef } from '../../storage/view.js';
 import { lockNotAvailable } from '../../storage/catalog.js';
 import { alterViewTx, createViewTx, dropViewTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';
-import { missingSchema, notice, referencedRelation, type Notices } from './ddl.js';
+import { cascadeNotice, missingSchema, notice, referencedRelation, type Notices } from './ddl.js';
 import { changeOwner } from './alter_table.js';
 
 /** What a view's query resolves to: the relations it names directly and its binding's fingerprint. */
@@ -150,36 +150,34 @@ function dependencyLines(env: SqlEnv, bindings: Map<ViewDef, ViewBinding | null>
   return lines;
 }
 
-/** PostgreSQL's NOTICE for objects a CASCADE drops along. */
-function cascadeNotice(views: readonly ViewDef[]): PgError {
-  const lines = views.map((v) => `drop cascades to view ${v.name}`);
-  return lines.length === 1
-    ? new PgError(SQLSTATE.successful_completion, lines[0]!, { severity: 'NOTICE' })
-    : new PgError(SQLSTATE.successful_completion, `drop cascades to ${lines.length} other objects`, { severity: 'NOTICE', detail: lines.join('\n') });
+/** PostgreSQL's NOTICE for views a CASCADE drops along. */
+function viewsCascadeNotice(views: readonly ViewDef[]): PgError {
+  return cascadeNotice(views.map((v) => `view ${v.name}`));
 }
 
 /**
  * Before relation `name` (a table, view or sequence) is dropped: the views that read it are dropped
  * too with CASCADE (a NOTICE naming them), else it is refused. `dropping`: relations the same
- * statement drops (a view among them is no obstacle).
+ * statement drops (a view among them is no obstacle). Returns the names of the views dropped.
  * @throws PgError 2BP01 `cannot drop <kind> <name> because other objects depend on it`.
  */
-export function dropDependentViews(env: SqlEnv, name: string, kind: 'table' | 'view' | 'sequence', dropping: ReadonlySet<string>, cascade: boolean, notices: Notices): void {
-  if (env.catalog.allViews().length === 0) return;
+export function dropDependentViews(env: SqlEnv, name: string, kind: 'table' | 'view' | 'sequence', dropping: ReadonlySet<string>, cascade: boolean, notices: Notices): string[] {
+  if (env.catalog.allViews().length === 0) return [];
   const bindings = allBindings(env);
   const deps = dependentViews(bindings, name);
   heldByOthers(env, deps);
   // Views the statement names are dropped when it reaches them.
   const gone = deps.filter((v) => !dropping.has(v.name));
-  if (gone.length === 0) return;
+  if (gone.length === 0) return [];
   if (!cascade) {
     throw new PgError('2BP01', `cannot drop ${kind} ${name} because other objects depend on it`, {
       detail: dependencyLines(env, bindings, deps, name).join('\n'),
       hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
     });
   }
-  notices.push(cascadeNotice(gone));
+  notices.push(viewsCascadeNotice(gone));
   for (const v of gone) dropViewTx(env, env.txn, v.name);
+  return gone.map((v) => v.name);
 }
 
 /** What a change to a table is, for the error a dependent view makes it raise. */
@@ -195,35 +193,36 @@ export type TableChange =
  * Runs `change` (DDL of relation `name`) and then checks that every view reading `name`
  * still reads the same columns the same way; when one does not, the statement fails (its
  * changes are undone with it) with PostgreSQL's error for the change, or, for DROP COLUMN ...
- * CASCADE, the views that read the column are dropped with a NOTICE.
+ * CASCADE, the views that read the column are dropped with a NOTICE. Returns the names of
+ * the views dropped.
  * @throws PgError 2BP01 for DROP COLUMN of a column a view reads; 0A000 for ALTER COLUMN TYPE of
  *   one (`cannot alter type of a column used by a view or rule`), for renaming a table or column
  *   a view reads or moving the table to another schema (PostgreSQL's views follow renames,
  *   vecgres' are bound by name), and for any
  *   other change that would change what a view reads.
  */
-export function guardDependentViews(env: SqlEnv, name: string, what: TableChange, notices: Notices, change: () => void): void {
+export function guardDependentViews(env: SqlEnv, name: string, what: TableChange, notices: Notices, change: () => void): string[] {
   if (env.catalog.allViews().length === 0) {
     change();
-    return;
+    return [];
   }
   const before = allBindings(env);
   const deps = dependentViews(before, name);
   heldByOthers(env, deps);
   change();
-  if (deps.length === 0) return;
+  if (deps.length === 0) return [];
   const broken = deps.filter((v) => {
     const now = viewBinding(env, v);
     return now === null || now.fingerprint !== before.get(v)!.fingerprint;
   });
-  if (broken.length === 0) return;
+  if (broken.length === 0) return [];
   const first = broken[0]!;
   switch (what.kind) {
     case 'dropColumn':
       if (what.cascade) {
-        notices.push(cascadeNotice(broken));
+        notices.push(viewsCascadeNotice(broken));
         for (const v of broken) dropViewTx(env, env.txn, v.name);
-        return;
+        return broken.map((v) => v.name);
       }
       throw new PgError('2BP01', `cannot drop column ${what.column} of table ${name} because other objects depend on it`, {
         // A view that reads the table names the column; one that reads it through another view, that view.

@@ -261,15 +261,8 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
       if (isSubscript(e)) {
         const base = subscripted(e.args[0]!, d);
         if (e.name === '[jsonb]') return base + e.args.slice(1).map((x) => `[${d(x)}]`).join('');
-        // Array slices and several subscripts (`[m:` + a token per subscript): each `[i]`, or
-        // `[lo:hi]` with either bound left out.
-        let a = 1;
-        return base + e.name.slice(3, -1).split(',').map((t) => {
-          if (t === 'i') return `[${d(e.args[a++]!)}]`;
-          const l = t.startsWith('l') ? d(e.args[a++]!) : '';
-          const h = t.endsWith('h') ? d(e.args[a++]!) : '';
-          return `[${l}:${h}]`;
-        }).join('');
+        // Array slices and several subscripts (`[m:` + a token per subscript).
+        return base + subscriptsText(e.name.slice(3, -1).split(','), e.args, 1, d);
       }
       // Subscripted assignment (UPDATE SET x[1] = v): ruleutils' `x[1] := v`, an earlier
       // assignment to the same column in parentheses as its base.
@@ -277,13 +270,8 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
         return `${subscripted(e.args[0]!, d)}${e.args.slice(2).map((x) => `[${d(x)}]`).join('')} := ${d(e.args[1]!)}`;
       }
       if (e.name.startsWith('array slice assignment ')) {
-        let a = 2;
-        const subs = e.name.slice('array slice assignment '.length).split(',').map((t) => {
-          const l = t.startsWith('l') ? d(e.args[a++]!) : '';
-          const h = t.endsWith('h') ? d(e.args[a++]!) : '';
-          return `[${l}:${h}]`;
-        });
-        return `${subscripted(e.args[0]!, d)}${subs.join('')} := ${d(e.args[1]!)}`;
+        const tokens = e.name.slice('array slice assignment '.length).split(',');
+        return `${subscripted(e.args[0]!, d)}${subscriptsText(tokens, e.args, 2, d)} := ${d(e.args[1]!)}`;
       }
       if (e.name === '||' && e.args.length === 2) return `(${d(e.args[0]!)} || ${d(e.args[1]!)})`;
       return `${e.name}(${e.args.map((a, i) => (e.variadic === true && i === e.args.length - 1 ? 'VARIADIC ' : '') + d(a)).join(', ')})`;
@@ -295,6 +283,21 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
       return folded ?? `ARRAY[${e.elems.map(d).join(', ')}]`;
     }
   }
+}
+
+/**
+ * Array subscripts as ruleutils prints them, from their tokens (analyze/expr.ts
+ * arraySubscriptList) and their bounds at `args[from]` on: `[i]` for an index, else
+ * `[lo:hi]` with either bound left out.
+ */
+function subscriptsText(tokens: readonly string[], args: readonly Expr[], from: number, d: (e: Expr) => string): string {
+  let a = from;
+  return tokens.map((t) => {
+    if (t === 'i') return `[${d(args[a++]!)}]`;
+    const l = t.startsWith('l') ? d(args[a++]!) : '';
+    const h = t.endsWith('h') ? d(args[a++]!) : '';
+    return `[${l}:${h}]`;
+  }).join('');
 }
 
 /**
