@@ -107,24 +107,21 @@ export function arrayAssignSlice(a: PgArray | null, lower: readonly (number | nu
     if (lo[i]! > hi[i]!) throw subscriptError('upper bound cannot be less than lower bound');
     if (ndim > 1 && i < n && (lo[i]! < 1 || hi[i]! > base.dims[i]!)) throw subscriptError('array subscript out of range');
   }
-  let dims = base.dims;
-  let elems: ArrayElement[];
   if (ndim === 1) {
     if (lo[0]! < 1) throw otherLowerBound();
     if (hi[0]! > MAX_ARRAY_SIZE) throw tooLarge();
     const span = hi[0]! - lo[0]! + 1;
     if (src.elems.length < span) throw subscriptError('source array too small');
-    elems = base.elems.slice();
+    const elems = base.elems.slice();
     while (elems.length < lo[0]! - 1) elems.push(null);
     for (let k = 0; k < span; k++) elems[lo[0]! - 1 + k] = src.elems[k]!;
-    dims = [elems.length];
-    return new PgArray(elemType, dims, elems);
+    return new PgArray(elemType, [elems.length], elems);
   }
   let count = 1;
   for (let i = 0; i < ndim; i++) count *= hi[i]! - lo[i]! + 1;
   if (src.elems.length < count) throw subscriptError('source array too small');
-  elems = base.elems.slice();
-  const st = strides(dims);
+  const elems = base.elems.slice();
+  const st = strides(base.dims);
   // Walk the slice's positions in row-major order, an odometer over the dimensions.
   const pos = lo.slice();
   for (let k = 0; k < count; k++) {
@@ -139,5 +136,5 @@ export function arrayAssignSlice(a: PgArray | null, lower: readonly (number | nu
       pos[i] = lo[i]!;
     }
   }
-  return new PgArray(elemType, dims, elems);
+  return new PgArray(elemType, base.dims, elems);
 }
