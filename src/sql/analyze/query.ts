@@ -43,11 +43,12 @@ export interface Target {
   name: string;
   expr: Expr;
   /**
-   * True when the item is a bare reference to a system catalog column of PostgreSQL type
-   * `name` (directly or through a subquery's such item): RowDescription reports type name
-   * there, as PostgreSQL does; the value is text.
+   * PostgreSQL's type OID for an item whose value vecgres keeps as text: a bare reference to a
+   * system catalog column of type `name` (19) or `"char"` (18), directly or through a
+   * subquery's such item, or a call of a function returning name (`current_schema()`).
+   * RowDescription reports it, as PostgreSQL does.
    */
-  nameType?: boolean;
+  shownTypeOid?: number;
   /** 0-based offset of the item in the statement text, when known. */
   loc?: number;
 }
@@ -178,16 +179,38 @@ export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType; pgType
   ...Object.fromEntries(Object.entries(INFORMATION_SCHEMA_VIEWS).map(([k, v]) => [`information_schema.${k}`, v])),
 };
 
-/** True when column `col` of `rte` is a system catalog column of type name (Target.nameType). */
-function readsNameColumn(rte: RangeTblEntry | undefined, col: number): boolean {
-  if (rte === undefined) return false;
-  if (rte.kind === 'virtual') return VIRTUAL_VIEWS[rte.name]?.[col]?.pgType === 'name';
-  if (rte.kind === 'subquery') return rte.query.targets[col]?.nameType === true;
-  return false;
+/** PostgreSQL's OIDs of the catalog types vecgres keeps as text (Target.shownTypeOid). */
+const SHOWN_TYPE_OIDS: Record<string, number> = { name: 19, char: 18 };
+
+/** The functions of type name vecgres has (current_schema(), current_database(), ...). */
+const NAME_FUNCTIONS: ReadonlySet<string> = new Set(['current_schema', 'current_database', 'current_user', 'session_user', 'current_role', 'user', 'current_catalog']);
+
+/**
+ * True when raw expression `n` calls a function returning name (`current_schema()`, `CURRENT_USER`):
+ * what the value, text here, reports as its type (Target.shownTypeOid).
+ */
+function callReturnsName(n: PgNode): boolean {
+  const fc = n?.FuncCall;
+  if (fc !== undefined) {
+    const parts = (fc.funcname as PgNode[]).map((x) => x.String?.sval as string);
+    return (parts.length === 1 || (parts.length === 2 && parts[0] === 'pg_catalog')) && NAME_FUNCTIONS.has(parts[parts.length - 1]!)
+      && fc.over === undefined && (fc.args ?? []).length === 0;
+  }
+  const svf = n?.SQLValueFunction;
+  return svf !== undefined && ['SVFOP_CURRENT_USER', 'SVFOP_SESSION_USER', 'SVFOP_CURRENT_ROLE', 'SVFOP_USER', 'SVFOP_CURRENT_SCHEMA', 'SVFOP_CURRENT_CATALOG'].includes(svf.op);
+}
+
+/** PostgreSQL's type OID of column `col` of `rte` when vecgres keeps its values as text (Target.shownTypeOid), else undefined. */
+function shownColumnTypeOid(rte: RangeTblEntry | undefined, col: number): number | undefined {
+  if (rte === undefined) return undefined;
+  if (rte.kind === 'function') return rte.nameResult === true && col === 0 ? SHOWN_TYPE_OIDS['name'] : undefined;
+  if (rte.kind === 'virtual') return own(SHOWN_TYPE_OIDS, VIRTUAL_VIEWS[rte.name]?.[col]?.pgType ?? '');
+  if (rte.kind === 'subquery') return rte.query.targets[col]?.shownTypeOid;
+  return undefined;
 }
 
 /** The columns a sequence shows as a relation (its one row). */
-const SEQUENCE_COLUMNS: { name: string; type: SqlType }[] = [{ name: 'last_value', type: 'int8' }, { name: 'log_cnt', type: 'int8' }, { name: 'is_called', type: 'bool' }];
+export const SEQUENCE_COLUMNS: { name: string; type: SqlType }[] = [{ name: 'last_value', type: 'int8' }, { name: 'log_cnt', type: 'int8' }, { name: 'is_called', type: 'bool' }];
 
 /** A table object describing a virtual view's columns (rows are filled per execution). */
 export function virtualTableDef(name: string): TableDef {
@@ -303,9 +326,10 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
       srfSeen = srfName(expr);
     }
     const loc = val[Object.keys(val)[0]!]?.location;
-    const nameType = val.ColumnRef !== undefined && expr.k === 'var' && expr.levelsUp === 0 && readsNameColumn(ps.rtable[expr.rti], expr.col);
+    const shownTypeOid = val.ColumnRef !== undefined && expr.k === 'var' && expr.levelsUp === 0 ? shownColumnTypeOid(ps.rtable[expr.rti], expr.col)
+      : callReturnsName(val) ? SHOWN_TYPE_OIDS['name'] : undefined;
     targets.push({
-      name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}), ...(nameType ? { nameType } : {}),
+      name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}), ...(shownTypeOid !== undefined ? { shownTypeOid } : {}),
     });
   }
   ps.allowAggregates = false;
@@ -696,8 +720,8 @@ function checkNameConflict(ps: ParseState, namespace: readonly NsItem[], it: NsI
 function pushItemColumns(ps: ParseState, it: NsItem, targets: Target[]): void {
   it.colNames.forEach((name, i) => {
     const expr = it.colExprs[i]!;
-    const nameType = expr.k === 'var' && expr.levelsUp === 0 && readsNameColumn(ps.rtable[expr.rti], expr.col);
-    targets.push({ name, expr, ...(nameType ? { nameType } : {}) });
+    const shownTypeOid = expr.k === 'var' && expr.levelsUp === 0 ? shownColumnTypeOid(ps.rtable[expr.rti], expr.col) : undefined;
+    targets.push({ name, expr, ...(shownTypeOid !== undefined ? { shownTypeOid } : {}) });
   });
 }
 
@@ -1327,9 +1351,7 @@ function functionRte(ps: ParseState, rf: PgNode): number {
   if (fname !== undefined && own(JSON_SRFS, fname) !== undefined) return jsonFunctionRte(ps, rf, fc, fname);
   if (fname !== undefined && isWholeSetSrf(fname)) return textFunctionRte(ps, rf, fc, fname);
   if (fname === 'unnest' && (fc.args ?? []).length > 1) return multiUnnestRte(ps, rf, fc);
-  if (fc === undefined || (fname !== 'unnest' && fname !== 'generate_series' && fname !== 'pg_partition_ancestors')) {
-    throw pgErr.featureNotSupported('functions in FROM other than unnest, generate_series, generate_subscripts, pg_partition_ancestors and the json and text set-returning functions');
-  }
+  if (fc === undefined || (fname !== 'unnest' && fname !== 'generate_series' && fname !== 'pg_partition_ancestors')) return scalarFunctionRte(ps, rf, call);
   const savedLateral = ps.lateralActive;
   ps.lateralActive = true;
   let type: SqlType;
@@ -1363,6 +1385,43 @@ function functionRte(ps: ParseState, rf: PgNode): number {
     colNames: [first, ...(ord ? [cols[1] ?? 'ordinality'] : [])],
     colTypes: [type, ...(ord ? ['int8' as const] : [])], colTypmods: [-1, ...(ord ? [-1] : [])],
     ...(ord ? { ordinality: true } : {}),
+  });
+}
+
+/**
+ * A function that returns one value, in FROM (`SELECT * FROM current_schema()`, `FROM upper(x)
+ * AS u`, `FROM current_user`): one row of one column, named as PostgreSQL's
+ * addRangeTableEntryForFunction names it (the column alias, else the relation alias, else
+ * FigureColname of the call), plus the ordinality column. A NULL result is a row holding NULL,
+ * as in PostgreSQL. The call may refer to FROM items to its left (implicitly LATERAL). The scan
+ * evaluates it once per (re)scan; EXPLAIN shows `Function Scan on <name>`.
+ * @throws PgError 0A000 for a set-returning function vecgres runs only in the select list;
+ *   42883 / 0A000 as the call itself; 42P10 for too many column aliases.
+ */
+function scalarFunctionRte(ps: ParseState, rf: PgNode, call: PgNode): number {
+  const unsupported = (): PgError => pgErr.featureNotSupported('functions in FROM other than unnest, generate_series, generate_subscripts, pg_partition_ancestors, the json and text set-returning functions and functions returning one value');
+  const savedLateral = ps.lateralActive;
+  ps.lateralActive = true;
+  ps.allowSetReturning = true;
+  let e: Expr;
+  try {
+    e = analyzeExpr(ps, call);
+  } finally {
+    ps.lateralActive = savedLateral;
+    ps.allowSetReturning = false;
+  }
+  if (containsSrf(e)) throw unsupported();
+  const fname = figureColname(call);
+  const { name: alias, cols } = aliasOf(rf);
+  const ord = rf.ordinality === true;
+  if (cols.length > (ord ? 2 : 1)) {
+    throw new PgError(SQLSTATE.invalid_column_reference, `table "${alias}" has ${ord ? 2 : 1} columns available but ${cols.length} columns specified`);
+  }
+  const colTypes: SqlType[] = ord ? [e.type, 'int8'] : [e.type];
+  return ps.addRte({
+    kind: 'function', fname, args: [e], scalar: true, ...(callReturnsName(call) ? { nameResult: true } : {}), alias: alias ?? fname, aliased: alias !== undefined, lateral: true,
+    colNames: [cols[0] ?? alias ?? fname, ...(ord ? [cols[1] ?? 'ordinality'] : [])],
+    colTypes, colTypmods: [typmodOf(e), ...(ord ? [-1] : [])], ...(ord ? { ordinality: true } : {}),
   });
 }
 

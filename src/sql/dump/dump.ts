@@ -22,7 +22,8 @@
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { PG_VERSION, VECGRES_VERSION } from '../../common/version.js';
 import type { Catalog } from '../../storage/catalog.js';
-import { quoteIdent, type IndexMethods } from '../exec/pg_get_indexdef.js';
+import type { IndexMethods } from '../exec/pg_get_indexdef.js';
+import { quoteIdent } from '../parser/parse.js';
 import { sqlStringLiteral } from '../../types/copy_text.js';
 import {
   createSequenceSql, createViewSql, dumpSortKey, identitySql, createTableSql, qualifiedName, serialDefaultSql, setvalSql, splitDumpName, tableMatches, type ConstraintSql,

@@ -12,9 +12,9 @@ import { PgError, SQLSTATE } from '../../common/errors.js';
 import { formatSqlType, valueFromText, valueToText, type SqlType } from '../analyze/types.js';
 import { resolveTypeName } from '../analyze/expr.js';
 import { UTC_ZONE } from '../../types/timezone.js';
-import type { PgNode } from '../parser/parse.js';
+import { quoteIdent, type PgNode } from '../parser/parse.js';
 import { deparseRaw, deparseRawChecked, displayConstTree } from '../parser/deparse_raw.js';
-import { pgGetIndexdef, quoteIdent, type IndexMethods } from '../exec/pg_get_indexdef.js';
+import { pgGetIndexdef, type IndexMethods } from '../exec/pg_get_indexdef.js';
 import { shownName } from '../../storage/schema_def.js';
 
 /**

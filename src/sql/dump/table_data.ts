@@ -9,7 +9,7 @@ import { UTC_ZONE } from '../../types/timezone.js';
 import type { Table, ColumnType } from '../../storage/table.js';
 import { copyTextField, COPY_TEXT_END, sqlStringLiteral } from '../../types/copy_text.js';
 import { valueToText, type RegCatalog } from '../analyze/types.js';
-import { quoteIdent } from '../exec/pg_get_indexdef.js';
+import { quoteIdent } from '../parser/parse.js';
 import { qualifiedName } from './schema_sql.js';
 
 /** Rows per chunk handed to the output (bounds the size of one string). */

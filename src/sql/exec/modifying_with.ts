@@ -11,9 +11,8 @@
  * 0A000 (so two CTEs never update the same row: PostgreSQL's "only one takes effect" case). The functions here work on the raw parse tree; the statement layer runs the pieces.
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
-import { parseSql, type PgNode } from '../parser/parse.js';
+import { parseSql, quoteIdent, type PgNode } from '../parser/parse.js';
 import { formatType } from '../analyze/types.js';
-import { quoteIdent } from './pg_get_indexdef.js';
 
 const DML_TAGS = ['InsertStmt', 'UpdateStmt', 'DeleteStmt'] as const;
 

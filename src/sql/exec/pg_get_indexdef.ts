@@ -11,7 +11,7 @@
 import { isOrderedAm, type IndexAm, type OrderedIndexAm } from '../../access/am.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Table } from '../../storage/table.js';
-import { identNeedsQuotes } from '../parser/parse.js';
+import { quoteIdent } from '../parser/parse.js';
 import { defaultBtreeOpclass } from './ordered_index.js';
 import type { SqlType } from '../analyze/types.js';
 
@@ -21,11 +21,6 @@ import type { SqlType } from '../analyze/types.js';
  */
 function reloptionValue(v: string): string {
   return quoteIdent(v) === v ? v : `'${v.replace(/'/g, "''")}'`;
-}
-
-/** `name` as quote_identifier prints it. */
-export function quoteIdent(name: string): string {
-  return identNeedsQuotes(name) ? `"${name.replace(/"/g, '""')}"` : name;
 }
 
 /** The index methods by name (`hnsw`, `ivfflat`, `btree`), asked for their default operator classes. */

@@ -152,19 +152,18 @@ type Origin = { table: string; attnum: number } | null;
  * The result fields of `targets`; `origin` says which table column a target reads, if any
  * (PostgreSQL's markTargetListOrigins), for RowDescription's table oid and column number.
  */
-function fieldsOf(env: SqlEnv, targets: { name: string; expr: Expr; nameType?: boolean }[], origin: (e: Expr) => Origin = () => null): ResultField[] {
+function fieldsOf(env: SqlEnv, targets: { name: string; expr: Expr; shownTypeOid?: number }[], origin: (e: Expr) => Origin = () => null): ResultField[] {
   return targets.map((t) => {
     const typmod = (t.expr as { typmod?: number }).typmod;
     const o = origin(t.expr);
     return {
-      name: t.name, dataTypeID: t.nameType === true ? NAME_OID : isVoidCall(t.expr) ? VOID_OID : typeOid(t.expr.type), type: t.expr.type, ...(typmod === undefined ? {} : { typmod }),
+      name: t.name, dataTypeID: t.shownTypeOid !== undefined ? t.shownTypeOid : isVoidCall(t.expr) ? VOID_OID : typeOid(t.expr.type), type: t.expr.type, ...(typmod === undefined ? {} : { typmod }),
       ...(o === null ? {} : { tableOid: env.stats.relOid(o.table), columnAttr: o.attnum }),
     };
   });
 }
 
 /** pg_type oid of `name`, the type of the system catalogs' name columns (its text is text's). */
-const NAME_OID = 19;
 
 /**
  * The table column a SELECT's output expression reads directly, following subqueries and

@@ -16,10 +16,10 @@ import { checkUtilitySchema } from './ddl.js';
 import { PgError, SQLSTATE, pos } from '../../common/errors.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
-import { parseSql, type PgNode } from '../parser/parse.js';
+import { parseSql, quoteIdent, type PgNode } from '../parser/parse.js';
 import { columnTypeSql } from '../dump/schema_sql.js';
 import { notNullConstraintName } from '../../storage/table.js';
-import { pgGetIndexdef, quoteIdent } from './pg_get_indexdef.js';
+import { pgGetIndexdef } from './pg_get_indexdef.js';
 
 /** PostgreSQL's TableLikeOption bits (parsenodes.h). */
 const LIKE_COMMENTS = 1 << 0;

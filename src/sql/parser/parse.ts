@@ -153,6 +153,11 @@ export function identNeedsQuotes(name: string): boolean {
   return quote;
 }
 
+/** `name` as quote_identifier prints it: double-quoted (quotes doubled) only when {@link identNeedsQuotes}. */
+export function quoteIdent(name: string): string {
+  return identNeedsQuotes(name) ? `"${name.replace(/"/g, '""')}"` : name;
+}
+
 /** {@link identNeedsQuotes}' answers for plain lower-case names. */
 const keywordCache = new Map<string, boolean>();
 

@@ -10,6 +10,7 @@ import { shownName } from '../../storage/schema_def.js';
 import type { PlanNode, PlannedStmt, ScanTarget, SubPlan } from './plan.js';
 import { FILTER_STRATEGY_NAMES, planChildren } from './plan.js';
 import { deparse, type DeparseContext } from './deparse.js';
+import { quoteIdent } from '../parser/parse.js';
 import { forEachOperand, type Expr } from '../analyze/expr.js';
 import type { Instrumentation } from '../exec/executor.js';
 
@@ -49,9 +50,15 @@ function joinName(t: string): string {
 }
 
 /** `Seq Scan on <this>`: under VERBOSE a table or function with its schema (`public.t t2`). */
+/** A scan's relation (schema-qualified under VERBOSE) and alias as ExplainScanTarget prints them: quote_identifier'd. */
 function scanName(s: { name: string; alias: string | null; schema?: string | null }, verbose: boolean): string {
-  const name = verbose && s.schema != null ? `${s.schema}.${s.name}` : s.name;
-  return s.alias === null ? name : `${name} ${s.alias}`;
+  const name = verbose && s.schema != null ? `${quoteIdent(s.schema)}.${quoteIdent(s.name)}` : quoteIdent(s.name);
+  return s.alias === null ? name : `${name} ${quoteIdent(s.alias)}`;
+}
+
+/** An index's name as EXPLAIN's text format prints it (quote_identifier'd). */
+function indexName(name: string, tableKey: string): string {
+  return quoteIdent(shownName(name, tableKey));
 }
 
 function keyText(text: string, simple: boolean): string {
@@ -184,7 +191,7 @@ function itemNamer(p: PlanNode, c: DescribeCtx): { layoutItem: (i: number) => Ou
       failed = true;
       return '';
     }
-    return c.outputPrefix ? `${s.ref}.${name}` : name;
+    return c.outputPrefix ? `${s.ref}.${quoteIdent(name)}` : quoteIdent(name);
   };
   const varName = (v: Extract<Expr, { k: 'var' }>): string => (v.levelsUp === 0 ? column(v.rti, v.col) : v.name);
   // The node computes what its own layout holds as expressions: an aggregate its calls, a
@@ -286,7 +293,7 @@ function outputItems(p: PlanNode, tlist: Tlist, c: DescribeCtx, need: ReadonlySe
     items = [...pushed];
   } else if ('scan' in p && tlist === 'physical' && wholeRow(p)) {
     const s = p.scan;
-    items = s.colNames.map((name) => ({ text: c.outputPrefix ? `${s.ref}.${name}` : name, computed: false }));
+    items = s.colNames.map((name) => ({ text: c.outputPrefix ? `${s.ref}.${quoteIdent(name)}` : quoteIdent(name), computed: false }));
   } else if (p.project !== null) {
     items = p.project.map(n.exprItem);
     if (p.node === 'WindowAgg') {
@@ -409,7 +416,7 @@ function describe(p: PlanNode, c: DescribeCtx, rel: string | null, tlist: Tlist 
       removed();
       break;
     case 'PkLookup':
-      name = `Index ${p.indexOnly ? 'Only ' : ''}Scan using ${shownName(p.indexName, p.table.name)} on ${scanName(p.scan, verbose)}`;
+      name = `Index ${p.indexOnly ? 'Only ' : ''}Scan using ${indexName(p.indexName, p.table.name)} on ${scanName(p.scan, verbose)}`;
       json['Node Type'] = p.indexOnly ? 'Index Only Scan' : 'Index Scan';
       json['Index Name'] = shownName(p.indexName, p.table.name);
       json['Relation Name'] = p.scan.name;
@@ -419,7 +426,7 @@ function describe(p: PlanNode, c: DescribeCtx, rel: string | null, tlist: Tlist 
       removed();
       break;
     case 'IndexScan':
-      name = `Index Scan using ${shownName(p.def.name, p.def.table)} on ${scanName(p.scan, verbose)}`;
+      name = `Index Scan using ${indexName(p.def.name, p.def.table)} on ${scanName(p.scan, verbose)}`;
       json['Node Type'] = 'Index Scan';
       json['Index Name'] = shownName(p.def.name, p.def.table);
       json['Relation Name'] = p.scan.name;
@@ -437,11 +444,11 @@ function describe(p: PlanNode, c: DescribeCtx, rel: string | null, tlist: Tlist 
       // vecgres's own line: the B-tree index whose bitmap the filtered search starts from (under
       // ANALYZE the node reports it when it built the bitmap, with the rows the index returned).
       if (p.filtered !== null && p.filtered.bitmapIndex !== null && lookup === null) {
-        props.push({ label: 'Filter Bitmap', value: `Bitmap Index Scan on ${shownName(p.filtered.bitmapIndex.indexName, p.table.name)} (Index Cond: ${p.filtered.bitmapIndex.condText})` });
+        props.push({ label: 'Filter Bitmap', value: `Bitmap Index Scan on ${indexName(p.filtered.bitmapIndex.indexName, p.table.name)} (Index Cond: ${p.filtered.bitmapIndex.condText})` });
       }
       break;
     case 'BtreeIndexScan':
-      name = `Index ${p.indexOnly ? 'Only ' : ''}Scan${p.backward ? ' Backward' : ''} using ${shownName(p.indexName, p.table.name)} on ${scanName(p.scan, verbose)}`;
+      name = `Index ${p.indexOnly ? 'Only ' : ''}Scan${p.backward ? ' Backward' : ''} using ${indexName(p.indexName, p.table.name)} on ${scanName(p.scan, verbose)}`;
       json['Node Type'] = p.indexOnly ? 'Index Only Scan' : 'Index Scan';
       json['Scan Direction'] = p.backward ? 'Backward' : 'Forward';
       json['Index Name'] = shownName(p.indexName, p.table.name);
@@ -452,7 +459,7 @@ function describe(p: PlanNode, c: DescribeCtx, rel: string | null, tlist: Tlist 
       removed();
       break;
     case 'BitmapIndexScan':
-      name = `Bitmap Index Scan on ${shownName(p.indexName, p.table.name)}`;
+      name = `Bitmap Index Scan on ${indexName(p.indexName, p.table.name)}`;
       json['Node Type'] = 'Bitmap Index Scan';
       json['Index Name'] = shownName(p.indexName, p.table.name);
       props.push({ label: 'Index Cond', value: p.condText });
@@ -492,7 +499,7 @@ function describe(p: PlanNode, c: DescribeCtx, rel: string | null, tlist: Tlist 
       name = `${SCAN_LABEL[p.node]} on ${scanName(p.scan, verbose)}`;
       if (verbose) {
         // A whole-set function's one argument is its own call (TEXT_SRFS, generate_subscripts).
-        const own = p.args.length === 1 && p.args[0]!.k === 'fn' && p.args[0]!.name === p.fname;
+        const own = p.scalar === true || (p.args.length === 1 && p.args[0]!.k === 'fn' && p.args[0]!.name === p.fname);
         props.push({ label: 'Function Call', value: own ? deparse(p.args[0]!, dc, qualify) : `${p.fname}(${p.args.map((a) => deparse(a, dc, qualify)).join(', ')})` });
       }
       filter();

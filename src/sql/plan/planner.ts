@@ -37,6 +37,7 @@ import { planWindows, sameKeys } from './window.js';
 import { allIndexScans, minMaxRewrite } from './minmax.js';
 import { statsLookup, type VarLookup } from './selfuncs.js';
 import { relSizeEstimate, type RelSize } from '../stats/rel_size.js';
+import { quoteIdent } from '../parser/parse.js';
 
 /** Statement-wide planning state (PostgreSQL's PlannerGlobal). */
 export class PlannerGlobal {
@@ -213,10 +214,9 @@ export class PlannerInfo implements LevelBinder {
     if (so !== undefined) return prefix && this.global.useprefix('upper') ? so.qname : so.name;
     const rte = this.q.rtable[v.rti];
     // A VALUES list's columns print by their own names ("*VALUES*".column1), as PostgreSQL's.
-    const name = rte?.kind === 'values' ? `column${v.col + 1}` : v.name;
+    const name = rte?.kind === 'values' ? `column${v.col + 1}` : quoteIdent(v.name);
     if (!prefix || !this.global.useprefix('upper') || rte === undefined) return name;
-    const rel = this.global.rteNames.get(rte) ?? rte.alias;
-    return `${/^[a-z_][a-z0-9_]*$/.test(rel) ? rel : `"${rel}"`}.${name}`;
+    return `${quoteIdent(this.global.rteNames.get(rte) ?? rte.alias)}.${name}`;
   }
 
   outerParamName(v: VarExpr): string {
@@ -945,7 +945,7 @@ function planPaths(info: PlannerInfo): PlanNode {
   if (q.orderBy.length > 0 && !ordered) plan = makeSort(info, plan, q.orderBy);
   if (q.rowMarks !== undefined) plan = makeLockRows(info, plan, q.rowMarks);
 
-  if (q.limit !== null || q.offset !== null) {
+  if (limitNeeded(q)) {
     const input = plan;
     const rows = Math.min(input.rows, want === Infinity ? input.rows : Math.max(want - offset, 0));
     const frac = input.rows > 0 ? Math.min(1, (rows + offset) / input.rows) : 1;
@@ -979,6 +979,22 @@ function planPaths(info: PlannerInfo): PlanNode {
   if (info.cteDefs.length > 0) top.cteDefs = info.cteDefs;
   hoistInitPlans(top);
   return top;
+}
+
+/**
+ * PostgreSQL's limit_needed: a Limit node only for a LIMIT that is not a NULL constant (`LIMIT
+ * ALL`) or an OFFSET that is not a constant 0 or NULL, so `OFFSET 0` (the usual optimization
+ * fence) keeps its subquery apart without a node of its own.
+ */
+function limitNeeded(q: SelectQuery): boolean {
+  if (q.withTies === true) return true;
+  // eval_const_expressions folds `0`'s cast to bigint and `0 + 0`; a parameter, a function or a
+  // column keeps the node.
+  const folded = (e: Expr): boolean => !someNode(e, (x) => x.k !== 'const' && x.k !== 'cast' && x.k !== 'op1' && x.k !== 'op2');
+  const nullConst = (e: Expr): boolean => (e.k === 'cast' ? nullConst(e.arg) : e.k === 'const' && e.value === null);
+  if (q.limit !== null && !nullConst(q.limit)) return true;
+  if (q.offset === null || nullConst(q.offset)) return false;
+  return !folded(q.offset) || planTimeValue(q.offset, []) !== 0;
 }
 
 /**

@@ -32,6 +32,7 @@ import { cteInlined } from './pullup.js';
 import { projectScanDistances } from './scan_distances.js';
 import { parallelTopK } from './parallel.js';
 import { vectorBinaryQuantize } from '../../types/vector.js';
+import { quoteIdent } from '../parser/parse.js';
 
 /** A WHERE / ON conjunct and the range-table entries of this level it refers to. */
 export interface QualInfo {
@@ -68,7 +69,7 @@ export function scanTarget(info: PlannerInfo, rte: RangeTblEntry, rti: number, c
       name = rte.name;
       break;
     case 'values':
-      name = '"*VALUES*"';
+      name = '*VALUES*';
       break;
     case 'function':
       name = rte.fname;
@@ -84,7 +85,7 @@ export function scanTarget(info: PlannerInfo, rte: RangeTblEntry, rti: number, c
   const alias = rte.kind === 'subquery' || rte.kind === 'values' ? null : explainName !== name ? explainName : null;
   // The functions a FROM item calls are built in (pg_catalog).
   const schema = rte.kind === 'relation' ? info.global.env.catalog.splitKey(rte.table.name).schema : rte.kind === 'function' ? 'pg_catalog' : null;
-  const ref = rte.kind === 'values' ? name : /^[a-z_][a-z0-9_]*$/.test(explainName) ? explainName : `"${explainName.replace(/"/g, '""')}"`;
+  const ref = quoteIdent(rte.kind === 'values' ? name : explainName);
   // A VALUES list's columns are column1, column2, ... whatever the FROM item's alias calls them.
   const colNames = rte.kind === 'values' ? rte.colNames.map((_, i) => `column${i + 1}`) : rte.colNames;
   return { rti, name: rte.kind === 'subquery' ? explainName : name, alias, cols, schema, ref, colNames };
@@ -173,11 +174,12 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
       // PostgreSQL's estimate for a set-returning function (prorows): 1000 rows, 100 for the
       // json ones, 10 for regexp_matches.
       const thousand = rte.fname === 'unnest' || rte.fname === 'generate_series' || rte.fname === 'generate_subscripts' || rte.fname.endsWith('_to_table');
-      const n = functionRowsSupport(rte) ?? (rte.fname === 'regexp_matches' ? 10 : thousand ? 1000 : 100);
+      const n = rte.scalar === true ? 1 : functionRowsSupport(rte) ?? (rte.fname === 'regexp_matches' ? 10 : thousand ? 1000 : 100);
       const node: PlanNode = { ...planBase(n * sel, 0, n * CPU_TUPLE_COST, layout), node: 'FunctionScan', scan: scanTarget(info, rte, rti, cols), fname: rte.fname, args: [] };
       node.args = rte.args.map((e) => info.bindFor(node, e, [], lateralRef));
       if (rte.ordinality === true) node.ordinality = true;
-      if (rte.fname === 'generate_series') node.seriesType = rte.colTypes[0] as SeriesType;
+      if (rte.scalar === true) node.scalar = true;
+      else if (rte.fname === 'generate_series') node.seriesType = rte.colTypes[0] as SeriesType;
       if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
       return { plan: node, rels, lateral, base: null };
     }

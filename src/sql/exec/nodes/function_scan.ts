@@ -2,7 +2,7 @@
  * FunctionScan (PostgreSQL's nodeFunctionscan.c) for `unnest(array)`,
  * `generate_series(start, stop [, step])`, the json set-returning functions
  * (types/json_srf.ts, one or two columns), the text ones (regexp_matches, ...,
- * analyze/builtin_functions.ts TEXT_SRFS) and generate_subscripts in FROM: the arguments are evaluated per (re)scan
+ * analyze/builtin_functions.ts TEXT_SRFS), generate_subscripts and functions returning one value in FROM: the arguments are evaluated per (re)scan
  * (a LATERAL call sees the current outer row through executor parameters); a series is
  * produced one value at a time without materializing it, a json function's rows all at once
  * (PostgreSQL materializes them in a tuplestore too).
@@ -39,6 +39,12 @@ export class FunctionScanState extends PlanState {
     this.started_ = true;
     this.ord = 0;
     const args = this.p.args.map((a) => evalExpr(a, null, this.es));
+    if (this.p.scalar === true) {
+      // A function returning one value: one row, NULL included.
+      this.elems = [args[0] ?? null];
+      this.i = 0;
+      return;
+    }
     const srf = own(JSON_SRFS, this.p.fname);
     if (srf !== undefined) {
       // Strict: a NULL argument yields no rows.
