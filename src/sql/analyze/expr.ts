@@ -416,6 +416,19 @@ export function mapOperands(e: Expr, f: (x: Expr) => Expr): Expr {
  * Catalog lookups by object id that functions evaluate at run time (exec/catalog_describe.ts
  * implements them over the live catalog): each returns null for an oid naming nothing.
  */
+/** The access privilege inquiry functions vecgres answers. */
+export type PrivilegeFunction = 'has_table_privilege' | 'has_sequence_privilege' | 'has_column_privilege' | 'has_any_column_privilege'
+  | 'has_schema_privilege' | 'has_database_privilege' | 'pg_has_role';
+
+/** An argument of a privilege inquiry: a role, object or column by name, by oid, or a column by number. */
+export type PrivilegeArg = { kind: 'name'; value: string } | { kind: 'oid'; value: number } | { kind: 'attnum'; value: number };
+
+/** Object arguments (besides the optional role and the privilege string) of each inquiry function. */
+const PRIVILEGE_OBJECTS: Record<PrivilegeFunction, number> = {
+  has_table_privilege: 1, has_sequence_privilege: 1, has_column_privilege: 2, has_any_column_privilege: 1,
+  has_schema_privilege: 1, has_database_privilege: 1, pg_has_role: 1,
+};
+
 export interface CatalogLookups extends Required<Pick<RegCatalog, 'userType' | 'userTypeOid' | 'enumIn'>> {
   /** A relation's catalog key (storage/schema_def.ts; a system catalog's name), unquoted. */
   relationName(oid: number): string | null;
@@ -431,6 +444,11 @@ export interface CatalogLookups extends Required<Pick<RegCatalog, 'userType' | '
   objDescription(oid: number, catalog: string): string | null;
   /** col_description(table oid, column number): a COMMENT ON COLUMN text. */
   colDescription(oid: number, attnum: number): string | null;
+  /**
+   * The access privilege inquiry functions (has_table_privilege, ...; exec/privileges.ts):
+   * `role` null for the current user; true, or null for an oid / attnum naming nothing.
+   */
+  hasPrivilege(fn: PrivilegeFunction, role: PrivilegeArg | null, objects: readonly PrivilegeArg[], privileges: string): boolean | null;
   /** pg_relation_is_publishable(oid): true for a table, false for an index. */
   isPublishable(oid: number): boolean | null;
   /**
@@ -3893,6 +3911,52 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       if (!arity.includes(args.length)) throw undefinedFunction(name, types(), location);
       const a = args.map((_, i) => (i === 0 ? oidArg(scope, name, args, 0, location) : boolArg(scope, name, args, i, location)));
       return { k: 'fn', type: 'text', name, args: a, fn: () => null };
+    }
+    case 'has_table_privilege':
+    case 'has_sequence_privilege':
+    case 'has_column_privilege':
+    case 'has_any_column_privilege':
+    case 'has_schema_privilege':
+    case 'has_database_privilege':
+    case 'pg_has_role': {
+      // Overloads: [role,] object(s), privilege text; a role or object as name / text or as oid
+      // (an integer or reg* value), a column as text or smallint (acl.c).
+      const objects = PRIVILEGE_OBJECTS[name];
+      if (args.length !== objects + 1 && args.length !== objects + 2) throw undefinedFunction(name, types(), location);
+      const last = args.length - 1;
+      const kinds: PrivilegeArg['kind'][] = [];
+      const a = args.map((x, i) => {
+        const t = x.type;
+        const textual = t === 'text' || t === 'varchar' || t === 'bpchar' || t === 'unknown';
+        if (i === last) {
+          if (!textual) throw undefinedFunction(name, types(), location);
+          return applyArg(scope, x, 'text', location);
+        }
+        if (name === 'has_column_privilege' && i === last - 1 && (t === 'int2' || t === 'int4')) {
+          // The column by number: smallint (an int4 constant narrows; others have no overload).
+          if (t === 'int4' && x.k !== 'const') throw undefinedFunction(name, types(), location);
+          kinds.push('attnum');
+          return applyArg(scope, x, 'int4', location);
+        }
+        if (textual) {
+          kinds.push('name');
+          return applyArg(scope, x, 'text', location);
+        }
+        if (!isOidFamily(t) && t !== 'int2' && t !== 'int4' && t !== 'int8') throw undefinedFunction(name, types(), location);
+        kinds.push('oid');
+        return applyArg(scope, x, 'int8', location);
+      });
+      const cat = scope.catalogLookups?.();
+      if (cat === undefined) throw pgErr.featureNotSupported(`${name}() here`);
+      const withRole = args.length === objects + 2;
+      return {
+        k: 'fn', type: 'bool', name, args: a,
+        fn: (v) => {
+          if (v.some((x) => x === null)) return null;
+          const argsOf = v.slice(0, last).map((x, i): PrivilegeArg => (kinds[i] === 'name' ? { kind: 'name', value: x as string } : { kind: kinds[i]!, value: Number(x) } as PrivilegeArg));
+          return cat.hasPrivilege(name, withRole ? argsOf[0]! : null, withRole ? argsOf.slice(1) : argsOf, v[last] as string);
+        },
+      };
     }
     case 'pg_table_is_visible': {
       if (args.length !== 1) throw undefinedFunction(name, types(), location);

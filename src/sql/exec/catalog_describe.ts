@@ -34,6 +34,7 @@ import type { CatalogLookups } from '../analyze/expr.js';
 import { CATALOG_OIDS } from '../analyze/system_views.js';
 import { EXTENSIONS, namespaceOid } from './system_views.js';
 import { objectKey } from '../stats/store.js';
+import { hasPrivilege } from './privileges.js';
 
 const NS_CATALOG = 11;
 const BOOTSTRAP_SUPERUSER = 10;
@@ -655,6 +656,7 @@ export function catalogLookups(env: SqlEnv): CatalogLookups {
       const def = t === undefined ? undefined : env.catalog.getTable(t)?.def;
       return def === undefined ? null : (def.columns[columnOfAttnum(def, attnum)]?.comment ?? null);
     },
+    hasPrivilege: (fn, role, objects, privileges) => hasPrivilege(env, fn, role, objects, privileges),
     isPublishable: (oid) => {
       if (env.catalog.tableNames().some((t) => env.stats.relOid(t) === oid)) return true;
       return indexByOid(env, oid) !== undefined ? false : null;

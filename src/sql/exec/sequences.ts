@@ -17,6 +17,7 @@ import { alterSequenceTx, alterTableTx, createSequenceTx, dropSequenceTx } from 
 import { checkCreationSchema, notice, referencedRelation, missingSchema, type Notices } from './ddl.js';
 import { dropDependentViews } from './views.js';
 import { ensureXid, preventCommandIfReadOnly } from './txn.js';
+import { columnExists, relationOf, type Relation } from './relation_lookup.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PgNode = any;
@@ -87,13 +88,25 @@ export function sessionSetval(env: SqlEnv, name: string, value: bigint, called: 
 
 /**
  * pg_get_serial_sequence(table, column): the sequence OWNED BY the column (serial, identity),
- * schema-qualified, or null.
- * @throws PgError 42P01 for a missing table; 42703 for a missing column.
+ * schema-qualified, or null (also for a view's, a sequence's, an index's or a catalog's column).
+ * @throws PgError 42P01 for a missing relation; 42703 for a missing column.
  */
 export function serialSequenceOf(env: SqlEnv, tableText: string, column: string): string | null {
   const { key, parts } = relationKeyOfText(env, tableText);
   const t = key === null ? undefined : env.catalog.getTable(key);
-  if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${parts.join('.')}" does not exist`);
+  if (t === undefined) {
+    // A view, sequence, index or system catalog: its columns have no sequence (NULL), as in
+    // PostgreSQL; an unknown column is still 42703.
+    let rel: Relation | null = null;
+    try {
+      rel = relationOf(env, { kind: 'name', value: tableText });
+    } catch {
+      rel = null;
+    }
+    if (rel === null) throw new PgError(SQLSTATE.undefined_table, `relation "${parts.join('.')}" does not exist`);
+    if (!columnExists(env, rel, { kind: 'name', value: column })) throw new PgError(SQLSTATE.undefined_column, `column "${column}" of relation "${rel.display}" does not exist`);
+    return null;
+  }
   if (!t.def.columns.some((c) => c.name === column)) throw new PgError(SQLSTATE.undefined_column, `column "${column}" of relation "${parts[parts.length - 1]}" does not exist`);
   for (const q of env.catalog.allSequences()) {
     if (q.def.ownedBy?.table === t.name && q.def.ownedBy.column === column) return qualifiedRelationName(env, q.def.name);
