@@ -94,7 +94,7 @@ export type Expr =
   /** Bound by the planner: a subquery plan run per evaluation (SubPlan) or once (hashed / InitPlan). */
   | { k: 'subplan'; type: SqlType; typmod: number; sp: unknown }
   /** A one-argument function or prefix operator; `op` is '-' for unary minus (the planner sees it in ORDER BY transforms). */
-  | { k: 'op1'; type: SqlType; fn: Fn1; arg: Expr; /** A prefix operator (`-`) or a function's name, for EXPLAIN. */ op?: string }
+  | { k: 'op1'; type: SqlType; fn: Fn1; arg: Expr; /** A prefix operator (`-`) or a function's name, for EXPLAIN. */ op?: string; /** A conversion PostgreSQL has no node for (EXPLAIN prints the argument alone). */ implicit?: true }
   | { k: 'op2'; type: SqlType; fn: Fn2; l: Expr; r: Expr; op: string }
   /** `explicit` false: an implicit or assignment cast (bit(n) lengths must then match). */
   | { k: 'cast'; type: SqlType; from: SqlType; typmod: number; arg: Expr; explicit?: boolean }
@@ -535,6 +535,12 @@ export interface ExprScope {
    * reused only under the same search_path). Absent where no session is in scope.
    */
   currentSchemas?(includeImplicit: boolean): string[];
+  /**
+   * The element type of a system catalog column of PostgreSQL type int2vector (`int2`) or
+   * oidvector (`oid`) that `e` reads (pg_index.indkey, indclass, ...), whose values vecgres
+   * keeps as their text (`1 2`); null for anything else.
+   */
+  catalogVectorElement?(e: Expr): 'int2' | 'oid' | null;
   /** pg_table_is_visible: true for a relation vecgres has (all are on the search path), null for an unknown oid. */
   relationVisible(oid: number): boolean | null;
   /** Catalog lookups by oid (psql's describe functions, reg* output); absent where no database is at hand. */
@@ -1794,7 +1800,7 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
     case 'AEXPR_OP_ALL': {
       const op = opName(n);
       const l = analyzeExpr(scope, n.lexpr);
-      let r = analyzeExpr(scope, n.rexpr);
+      let r = catalogVectorAsArray(scope, analyzeExpr(scope, n.rexpr));
       if (r.type === 'unknown') {
         const arr = arrayTypeOf(l.type === 'unknown' ? 'text' : l.type);
         if (arr === null && l.type === 'timetz') throw pgErr.featureNotSupported(`arrays of ${typeName(l.type)}`);
@@ -2433,7 +2439,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   }
   if (name === 'unnest') {
     if (!scope.allowSetReturning) throw pgErr.featureNotSupported('unnest() outside the select list or FROM');
-    const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
+    const args = ((n.args ?? []) as PgNode[]).map((a) => catalogVectorAsArray(scope, analyzeExpr(scope, a)));
     if (args.length !== 1 || !isArrayType(args[0]!.type)) {
       if (args.length === 1 && args[0]!.type === 'unknown') {
         throw new PgError('42725', 'function unnest(unknown) is not unique', {
@@ -4151,6 +4157,25 @@ function arrayConcat(scope: ExprScope, name: 'array_cat' | 'array_append' | 'arr
 const UNKNOWN_TYPE_OID = 705;
 
 /** Argument `i` of an oid-taking catalog function (an integer, an oid or a reg* value) as bigint. */
+/**
+ * An int2vector / oidvector catalog column (ExprScope.catalogVectorElement) read as the array
+ * it is in PostgreSQL (int2vector is an int2 array there), for `x = ANY (indkey)` and
+ * `unnest(indkey)`; any other expression unchanged. Subscripts are left out: an int2vector's
+ * start at 0, which vecgres' arrays cannot say.
+ */
+function catalogVectorAsArray(scope: ExprScope, e: Expr): Expr {
+  if (e.type !== 'text') return e;
+  const elem = scope.catalogVectorElement?.(e) ?? null;
+  if (elem === null) return e;
+  return {
+    k: 'op1', type: `${elem}[]`, arg: e, implicit: true,
+    fn: (v) => {
+      const items = (v as string).split(' ').filter((x) => x !== '').map(Number);
+      return new PgArray(elem, items.length === 0 ? [] : [items.length], items);
+    },
+  };
+}
+
 function oidArg(scope: ExprScope, name: string, args: Expr[], i: number, location: number): Expr {
   if (isOidFamily(args[i]!.type)) return applyArg(scope, args[i]!, 'int8', location);
   return intArg(scope, name, args, i, 'int8', location);

@@ -44,7 +44,7 @@ export interface Target {
   expr: Expr;
   /**
    * PostgreSQL's type OID for an item whose value vecgres keeps as text: a bare reference to a
-   * system catalog column of type `name` (19) or `"char"` (18), directly or through a
+   * system catalog column of type `name` (19), `"char"` (18), int2vector (22) or oidvector (30), directly or through a
    * subquery's such item, or a call of a function returning name (`current_schema()`).
    * RowDescription reports it, as PostgreSQL does.
    */
@@ -180,7 +180,7 @@ export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType; pgType
 };
 
 /** PostgreSQL's OIDs of the catalog types vecgres keeps as text (Target.shownTypeOid). */
-const SHOWN_TYPE_OIDS: Record<string, number> = { name: 19, char: 18 };
+const SHOWN_TYPE_OIDS: Record<string, number> = { name: 19, char: 18, int2vector: 22, oidvector: 30 };
 
 /** The functions of type name vecgres has (current_schema(), current_database(), ...). */
 const NAME_FUNCTIONS: ReadonlySet<string> = new Set(['current_schema', 'current_database', 'current_user', 'session_user', 'current_role', 'user', 'current_catalog']);

@@ -411,6 +411,16 @@ export class ParseState implements ExprScope {
     return catalogLookups(this.env);
   }
 
+  catalogVectorElement(e: Expr): 'int2' | 'oid' | null {
+    if (e.k !== 'var') return null;
+    let level: ParseState | null = this;
+    for (let i = 0; i < e.levelsUp && level !== null; i++) level = level.parent;
+    const rte = level?.rtable[e.rti];
+    if (rte?.kind !== 'virtual') return null;
+    const t = SYSTEM_VIEWS[rte.name]?.[e.col]?.pgType;
+    return t === 'int2vector' ? 'int2' : t === 'oidvector' ? 'oid' : null;
+  }
+
   relationVisible(oid: number): boolean | null {
     const env = this.env;
     if (Object.values(CATALOG_OIDS).includes(oid)) return true;

@@ -19,7 +19,10 @@ import type { SqlEnv } from '../env.js';
 import { isOrderedAm } from '../../access/am.js';
 import { PgArray } from '../../types/pgarray.js';
 import { allTypeIo, typeIoByOid } from '../../types/type_io.js';
-import { toInt8, valueToText, type SqlType, typeOid } from '../analyze/types.js';
+import { isArrayType, toInt8, valueToText, type SqlType, typeOid } from '../analyze/types.js';
+import { isEnumSqlType } from '../../types/enum_value.js';
+import { own } from '../../common/own.js';
+import { defaultBtreeOpclass } from './ordered_index.js';
 import { SEQUENCE_TYPE_NAME } from '../../storage/sequence.js';
 import { CATALOG_OIDS } from '../analyze/system_views.js';
 import { informationSchemaRows } from './information_schema.js';
@@ -104,10 +107,29 @@ function indexKeyColumns(d: IndexDef): number[] {
 }
 
 /** The oid of an index's operator class (0 for the primary key's btree, which has none here). */
+/** PostgreSQL 18's default B-tree operator classes (pg_opclass oids) for the key types vecgres has. */
+const BTREE_OPCLASS_OID: Record<string, number> = {
+  array_ops: 10000, bit_ops: 10002, bool_ops: 10003, bpchar_ops: 10004, bytea_ops: 10006, date_ops: 3122, enum_ops: 10069,
+  float4_ops: 10012, float8_ops: 3123, int2_ops: 1979, int4_ops: 1978, int8_ops: 3124, interval_ops: 10022, jsonb_ops: 10088,
+  numeric_ops: 3125, oid_ops: 1981, text_ops: 3126, time_ops: 10038, timestamp_ops: 3128, timestamptz_ops: 3127,
+  uuid_ops: 10065, varbit_ops: 10043,
+};
+
+/**
+ * pg_index.indclass entry `key` of `d`: a B-tree key's operator class (the key type's default
+ * where none was named: primary keys, unique constraints), a vector or GIN method's own.
+ */
 function opclassOid(env: SqlEnv, d: IndexDef, key: number): number {
-  const opclass = d.keys[key]!.opclass;
-  if (d.primaryKey || opclass === '') return 1978; // int4_ops, the usual primary key type's
-  return OPCLASS_OID[`${d.method}/${opclass}`] ?? opclassFallbackOid(env, d.method, opclass);
+  const k = d.keys[key]!;
+  if (d.method === 'btree' || d.primaryKey || k.opclass === '') {
+    let name = k.opclass;
+    if (name === '' || !(name in BTREE_OPCLASS_OID)) {
+      const type = k.column >= 0 ? env.catalog.peekTable(d.table)?.def.columns[k.column]?.type : undefined;
+      name = type === undefined ? name : isEnumSqlType(type) ? 'enum_ops' : isArrayType(type) ? 'array_ops' : defaultBtreeOpclass(type) ?? name;
+    }
+    return own(BTREE_OPCLASS_OID, name) ?? 0;
+  }
+  return OPCLASS_OID[`${d.method}/${k.opclass}`] ?? opclassFallbackOid(env, d.method, k.opclass);
 }
 
 function amOid(env: SqlEnv, name: string): number {

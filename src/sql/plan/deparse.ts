@@ -206,6 +206,7 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
       return `(${side(e.l, to[0])} ${e.op} ${side(e.r, to[1])})`;
     }
     case 'op1':
+      if (e.implicit === true) return d(e.arg);
       // A function by its name, a prefix operator as PostgreSQL prints one: `(- x)`.
       if (e.op === undefined) return `f(${d(e.arg)})`;
       return /^[a-z_]/i.test(e.op) ? `${e.op}(${d(e.arg)})` : `(${e.op} ${d(e.arg)})`;
