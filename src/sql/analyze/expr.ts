@@ -1330,10 +1330,23 @@ function arraySubscript(scope: ExprScope, n: PgNode): Expr {
   const arr = analyzeExpr(scope, n.arg);
   if (arr.type === 'jsonb' && ind.every((x) => x.A_Indices !== undefined)) return jsonbSubscript(scope, arr, ind.map((x) => x.A_Indices as PgNode));
   if (ind.length === 0 || ind.some((x) => x.A_Indices === undefined)) throw pgErr.featureNotSupported('field selection from an array subscript');
+  const subscript = (node: PgNode): Expr => arraySubscriptArg(scope, node);
+  const vector = catalogVectorAsArray(scope, arr);
+  if (vector !== arr) {
+    // An int2vector / oidvector catalog column: one dimension, subscripts from 0.
+    if (ind.length > 1 || ind[0]!.A_Indices.is_slice === true) throw pgErr.featureNotSupported('slices and several subscripts of int2vector and oidvector columns');
+    return {
+      k: 'op2', type: elemTypeOf(vector.type as ArraySqlType), l: vector, r: subscript(ind[0]!.A_Indices.uidx), op: '[]',
+      fn: (a, b) => {
+        const v = a as PgArray;
+        const k = Number(b);
+        return k < 0 || k >= v.elems.length ? null : ((v.elems[k] ?? null) as Value);
+      },
+    };
+  }
   if (!isArrayType(arr.type)) {
     throw new PgError(SQLSTATE.datatype_mismatch, `cannot subscript type ${typeName(arr.type)} because it does not support subscripting`, pos(leftmostLoc(n.arg)));
   }
-  const subscript = (node: PgNode): Expr => arraySubscriptArg(scope, node);
   if (ind.length > 1 || ind[0]!.A_Indices.is_slice === true) return arraySubscripts(scope, arr, ind.map((x) => x.A_Indices as PgNode));
   const i = subscript(ind[0]!.A_Indices.uidx);
   return {
@@ -2581,6 +2594,9 @@ function srfFieldSelection(scope: ExprScope, n: PgNode): Expr | null {
  *   array argument of generate_subscripts (anyarray).
  */
 export function textSrfCall(scope: ExprScope, name: string, args: Expr[], location: number, overloads?: readonly Overload[]): { call: Expr; rowType: SqlType } {
+  // generate_subscripts of an int2vector / oidvector catalog column: its subscripts start at 0.
+  const zeroBased = name === 'generate_subscripts' && args[0] !== undefined && catalogVectorAsArray(scope, args[0]) !== args[0];
+  if (zeroBased) args = [catalogVectorAsArray(scope, args[0]!), ...args.slice(1)];
   const res = resolveOverload(overloads ?? wholeSetSrfOverloads(name, args.map((a) => a.type))!, args.map((a) => a.type), false);
   if (!res.ok) {
     if (!res.ambiguous) throw undefinedFunction(name, args.map((a) => a.type), location);
@@ -2592,7 +2608,14 @@ export function textSrfCall(scope: ExprScope, name: string, args: Expr[], locati
   const o = res.overload;
   if (name === 'generate_subscripts') requireKnownPolymorphic(args[0]!);
   const a = args.map((x, i) => applyArg(scope, x, o.args[i]!, location));
-  const call: Expr = { k: 'fn', type: 'text[]', name, fn: o.impl as FnN, args: a, ...(o.strict === false ? { strict: false as const } : {}) };
+  const impl = o.impl as FnN;
+  const fn: FnN = zeroBased
+    ? (vals, ctx) => {
+      const r = impl(vals, ctx) as PgArray | null;
+      return r === null ? null : new PgArray(r.elemType, r.dims, r.elems.map((x) => (x === null ? null : (x as number) - 1)));
+    }
+    : impl;
+  const call: Expr = { k: 'fn', type: 'text[]', name, fn, args: a, ...(o.strict === false ? { strict: false as const } : {}) };
   return { call, rowType: o.result };
 }
 

@@ -415,10 +415,7 @@ export class ParseState implements ExprScope {
     if (e.k !== 'var') return null;
     let level: ParseState | null = this;
     for (let i = 0; i < e.levelsUp && level !== null; i++) level = level.parent;
-    const rte = level?.rtable[e.rti];
-    if (rte?.kind !== 'virtual') return null;
-    const t = SYSTEM_VIEWS[rte.name]?.[e.col]?.pgType;
-    return t === 'int2vector' ? 'int2' : t === 'oidvector' ? 'oid' : null;
+    return catalogVectorColumn(level?.rtable[e.rti], e.col);
   }
 
   relationVisible(oid: number): boolean | null {
@@ -443,6 +440,21 @@ export class ParseState implements ExprScope {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PgNodeLike = any;
+
+/**
+ * The element type of column `col` of `rte` when it is a system catalog column of type
+ * int2vector (`int2`) or oidvector (`oid`), directly or as a subquery's bare reference to one
+ * (`(SELECT indkey FROM pg_index) i`); null otherwise.
+ */
+function catalogVectorColumn(rte: RangeTblEntry | undefined, col: number): 'int2' | 'oid' | null {
+  if (rte?.kind === 'subquery') {
+    const t = rte.query.targets[col]?.expr;
+    return t?.k === 'var' && t.levelsUp === 0 ? catalogVectorColumn(rte.query.rtable[t.rti], t.col) : null;
+  }
+  if (rte?.kind !== 'virtual') return null;
+  const t = SYSTEM_VIEWS[rte.name]?.[col]?.pgType;
+  return t === 'int2vector' ? 'int2' : t === 'oidvector' ? 'oid' : null;
+}
 
 function withLoc(e: Expr, location: number): Expr {
   if (e.k === 'var' && location >= 0) return { ...e, loc: location };

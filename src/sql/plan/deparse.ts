@@ -306,7 +306,8 @@ function subscriptsText(tokens: readonly string[], args: readonly Expr[], from: 
  * (Var) bare, anything else in parentheses of its own (`((j || j))['x'::text]`).
  */
 function subscripted(x: Expr, d: (e: Expr) => string): string {
-  return x.k === 'var' || x.k === 'slot' ? d(x) : `(${d(x)})`;
+  const bare = x.k === 'op1' && x.implicit === true ? x.arg : x;
+  return bare.k === 'var' || bare.k === 'slot' ? d(x) : `(${d(x)})`;
 }
 
 /**
