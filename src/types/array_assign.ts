@@ -108,10 +108,11 @@ export function arrayAssignSlice(a: PgArray | null, lower: readonly (number | nu
     if (ndim > 1 && i < n && (lo[i]! < 1 || hi[i]! > base.dims[i]!)) throw subscriptError('array subscript out of range');
   }
   if (ndim === 1) {
-    if (lo[0]! < 1) throw otherLowerBound();
     if (hi[0]! > MAX_ARRAY_SIZE) throw tooLarge();
     const span = hi[0]! - lo[0]! + 1;
     if (src.elems.length < span) throw subscriptError('source array too small');
+    // After PostgreSQL's own checks, whose errors come first.
+    if (lo[0]! < 1) throw otherLowerBound();
     const elems = base.elems.slice();
     while (elems.length < lo[0]! - 1) elems.push(null);
     for (let k = 0; k < span; k++) elems[lo[0]! - 1 + k] = src.elems[k]!;

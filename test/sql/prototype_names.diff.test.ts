@@ -5,10 +5,9 @@
  * A quoted function name keeps its case: `"LOWER"` names no function.
  */
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import { openSqlPair } from '../support/sql_pair.js';
 
-const { db, same } = await openSqlPair();
+const { same } = await openSqlPair();
 
 test('prototype property names are ordinary unknown names', async () => {
   for (const q of [
@@ -27,9 +26,6 @@ test('prototype property names are ordinary unknown names', async () => {
     `SELECT 'a' ~ '[[:toString:]]'`,
     `SELECT regexp_replace('a', '[[:constructor:]]', 'b')`,
   ]) await same(q);
-  // PostgreSQL: 42883 (no such function); vecgres refuses functions in FROM it does not have
-  // with 0A000. Either way no rows, where a case-folded name used to answer.
-  for (const q of [`SELECT * FROM "UNNEST"(ARRAY[1])`, `SELECT * FROM "Generate_Series"(1, 2)`, `SELECT * FROM constructor('a')`]) {
-    await assert.rejects(() => db.query(q), (e: { code?: string }) => e.code === '0A000', q);
-  }
+  // No such function in FROM: 42883, as PostgreSQL (no rows, where a case-folded name used to answer).
+  for (const q of [`SELECT * FROM "UNNEST"(ARRAY[1])`, `SELECT * FROM "Generate_Series"(1, 2)`, `SELECT * FROM constructor('a')`]) await same(q);
 });
