@@ -2213,6 +2213,11 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
     return foldConstants(scope, { k: 'op2', type: 'bool', fn: compareFn(op, enumValueCmp), l, r, op });
   }
   if (op === '||' && (lt === 'text' || rt === 'text')) {
+    // A reg* operand prints as its output function prints it (the object's name, from the catalog).
+    const lReg = regOutputExpr(scope, l, 'text', -1);
+    if (lReg !== null) return binaryOp(scope, op, lReg, r, location);
+    const rReg = regOutputExpr(scope, r, 'text', -1);
+    if (rReg !== null) return binaryOp(scope, op, l, rReg, location);
     // A real / double precision operand prints with the executing session's
     // extra_float_digits: a cast node evaluates it with the session's value.
     if (castPrintsFloats(lt, 'text')) return binaryOp(scope, op, { k: 'cast', type: 'text', from: lt, typmod: -1, arg: l, explicit: false }, r, location);
@@ -2632,10 +2637,14 @@ export function jsonSrfArg(scope: ExprScope, name: string, args: Expr[], locatio
 
 /**
  * An argument of a function declared over "any" (concat, format, json[b]_build_*): an untyped
- * literal is text; an untyped parameter stays undetermined, so the statement fails with
+ * literal is text, a reg* value its name; an untyped parameter stays undetermined, so the statement fails with
  * PostgreSQL's 42P18 `could not determine data type of parameter $n` (prepare checks it).
  */
 function anyArgument(scope: ExprScope, a: Expr): Expr {
+  // A reg* value is read through its output function (the object's name, from the catalog).
+  const reg = regOutputExpr(scope, a, 'text', -1);
+  // PostgreSQL passes the value itself (the function calls its output function): EXPLAIN shows no cast.
+  if (reg !== null) return { ...reg, implicit: true } as Expr;
   return a.type === 'unknown' && a.k !== 'param' ? coerceTo(scope, a, 'text', -1) : a;
 }
 

@@ -106,13 +106,17 @@ function indexKeyColumns(d: IndexDef): number[] {
   return d.keys.map((k) => k.column);
 }
 
-/** The oid of an index's operator class (0 for the primary key's btree, which has none here). */
-/** PostgreSQL 18's default B-tree operator classes (pg_opclass oids) for the key types vecgres has. */
-const BTREE_OPCLASS_OID: Record<string, number> = {
-  array_ops: 10000, bit_ops: 10002, bool_ops: 10003, bpchar_ops: 10004, bytea_ops: 10006, date_ops: 3122, enum_ops: 10069,
-  float4_ops: 10012, float8_ops: 3123, int2_ops: 1979, int4_ops: 1978, int8_ops: 3124, interval_ops: 10022, jsonb_ops: 10088,
-  numeric_ops: 3125, oid_ops: 1981, text_ops: 3126, time_ops: 10038, timestamp_ops: 3128, timestamptz_ops: 3127,
-  uuid_ops: 10065, varbit_ops: 10043,
+/**
+ * PostgreSQL 18's default B-tree operator classes for the key types vecgres has, as its
+ * pg_opclass rows give them: [oid, opcfamily, opcintype].
+ */
+const BTREE_OPCLASSES: Record<string, readonly [number, number, number]> = {
+  array_ops: [10000, 397, 2277], bit_ops: [10002, 423, 1560], bool_ops: [10003, 424, 16], bpchar_ops: [10004, 426, 1042],
+  bytea_ops: [10006, 428, 17], date_ops: [3122, 434, 1082], enum_ops: [10069, 3522, 3500], float4_ops: [10012, 1970, 700],
+  float8_ops: [3123, 1970, 701], int2_ops: [1979, 1976, 21], int4_ops: [1978, 1976, 23], int8_ops: [3124, 1976, 20],
+  interval_ops: [10022, 1982, 1186], jsonb_ops: [10088, 4033, 3802], numeric_ops: [3125, 1988, 1700], oid_ops: [1981, 1989, 26],
+  text_ops: [3126, 1994, 25], time_ops: [10038, 1996, 1083], timestamp_ops: [3128, 434, 1114], timestamptz_ops: [3127, 434, 1184],
+  uuid_ops: [10065, 2968, 2950], varbit_ops: [10043, 2002, 1562],
 };
 
 /**
@@ -123,11 +127,11 @@ function opclassOid(env: SqlEnv, d: IndexDef, key: number): number {
   const k = d.keys[key]!;
   if (d.method === 'btree' || d.primaryKey || k.opclass === '') {
     let name = k.opclass;
-    if (name === '' || !(name in BTREE_OPCLASS_OID)) {
+    if (name === '' || own(BTREE_OPCLASSES, name) === undefined) {
       const type = k.column >= 0 ? env.catalog.peekTable(d.table)?.def.columns[k.column]?.type : undefined;
       name = type === undefined ? name : isEnumSqlType(type) ? 'enum_ops' : isArrayType(type) ? 'array_ops' : defaultBtreeOpclass(type) ?? name;
     }
-    return own(BTREE_OPCLASS_OID, name) ?? 0;
+    return own(BTREE_OPCLASSES, name)?.[0] ?? 0;
   }
   return OPCLASS_OID[`${d.method}/${k.opclass}`] ?? opclassFallbackOid(env, d.method, k.opclass);
 }
@@ -194,8 +198,9 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       return rows;
     }
     case 'pg_opclass': {
-      const rows: Value[][] = [];
-      // The vector methods' and GIN's operator classes; the B-tree's per-type ones are not listed yet.
+      // The B-tree's default operator classes for the types vecgres has, then the vector
+      // methods' and GIN's.
+      const rows: Value[][] = Object.entries(BTREE_OPCLASSES).map(([name, [oid, family, intype]]) => [oid, 403, name, NS_CATALOG, BOOTSTRAP_SUPERUSER, family, intype, true, 0]);
       for (const am of env.methods.values()) {
         for (const oc of (isOrderedAm(am) ? am.keyOpclasses : undefined) ?? []) {
           const row = GIN_OPCLASS_ROWS[oc.name];
@@ -228,7 +233,9 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
           st.relOid(d.name), st.relOid(d.table), keys.length, keys.length, d.unique || d.primaryKey, false, d.primaryKey, false, true, false,
           // indisvalid, indcheckxmin, indisready, indislive: an INVALID index is not ready either.
           d.valid !== false, false, d.valid !== false, true, false, indkey.join(' '), keys.map(() => '0').join(' '),
-          keys.map((_, i) => String(opclassOid(env, d, i))).join(' '), keys.map(() => '0').join(' '), indexExprsText(d), d.predicate,
+          keys.map((_, i) => String(opclassOid(env, d, i))).join(' '),
+          // indoption: INDOPTION_DESC (1) and INDOPTION_NULLS_FIRST (2) per key.
+          d.keys.map((k) => String((k.descending ? 1 : 0) | (k.nullsFirst ? 2 : 0))).join(' '), indexExprsText(d), d.predicate,
         ];
       });
     case 'pg_attribute':

@@ -207,6 +207,8 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
     }
     case 'op1':
       if (e.implicit === true) return d(e.arg);
+      // regclassout & co. (a reg* value cast to text, analyze/expr.ts regOutputExpr): the cast PostgreSQL prints.
+      if (e.op !== undefined && /^reg[a-z]*out$/.test(e.op)) return `(${d(e.arg)})::text`;
       // A function by its name, a prefix operator as PostgreSQL prints one: `(- x)`.
       if (e.op === undefined) return `f(${d(e.arg)})`;
       return /^[a-z_]/i.test(e.op) ? `${e.op}(${d(e.arg)})` : `(${e.op} ${d(e.arg)})`;
