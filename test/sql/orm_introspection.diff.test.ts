@@ -6,7 +6,8 @@
  * pg_get_serial_sequence(...)::regclass || '''::regclass)'`, which needs a regclass
  * concatenated as its name). Also reg* values in `||`, concat, concat_ws, format and the json
  * builders, which print through their output function, as PostgreSQL; pg_index.indoption's
- * DESC / NULLS FIRST bits.
+ * DESC / NULLS FIRST bits. Prisma's introspection queries (columns, whose join keeps relations
+ * with `reltype > 0`, foreign keys, enums, tables, constraints, views, extensions).
  */
 import { test } from 'node:test';
 import { openSqlPair } from '../support/sql_pair.js';
@@ -19,6 +20,12 @@ await both(`CREATE INDEX users_lower ON users (lower(name), age) WHERE age > 3`)
 await both(`CREATE INDEX users_emb ON users USING hnsw (emb vector_cosine_ops)`);
 await both(`CREATE INDEX users_tags ON users USING gin (tags)`);
 await both(`CREATE INDEX users_born ON users (born NULLS FIRST, big)`);
+await both(`CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN')`);
+await both(`CREATE TABLE "User" (id serial PRIMARY KEY, email text NOT NULL UNIQUE, role "Role" NOT NULL DEFAULT 'USER',
+  created timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, price numeric(10,2), CONSTRAINT pos CHECK (price > 0))`);
+await both(`CREATE TABLE "Post" (id text PRIMARY KEY, "authorId" int REFERENCES "User"(id) ON DELETE CASCADE ON UPDATE CASCADE, embedding vector(3), tags text[])`);
+await both(`CREATE INDEX "Post_authorId_idx" ON "Post" ("authorId")`);
+await both(`CREATE VIEW "ActiveUser" AS SELECT id, email FROM "User" WHERE role = 'USER'`);
 
 test("ORMs' catalog queries read the schema back as on PostgreSQL", async () => {
   await checkAll('ORM introspection', [
@@ -52,5 +59,17 @@ test("ORMs' catalog queries read the schema back as on PostgreSQL", async () => 
     `SELECT concat('a', 'users'::regclass, 'int4'::regtype), concat_ws('-', 'users'::regclass, 1), format('%s %I %L', 'users'::regclass, 'users'::regclass::text, 'users'::regclass)`,
     `SELECT to_jsonb('users'::regclass), jsonb_build_object('t', 'users'::regclass), json_build_array('users'::regclass, 'int4'::regtype)`,
     `SELECT 'a' || 16384::oid`,
+    // Prisma's introspection (schema engine): columns (pg_class.reltype > 0 keeps tables and
+    // views), foreign keys, enums, tables, check constraints, views (the definition's text left
+    // out: vecgres keeps a view's query as written), extensions.
+    [`SELECT oid.namespace, info.table_name, info.column_name, format_type(att.atttypid, att.atttypmod) as formatted_type, info.numeric_precision, info.numeric_scale, info.numeric_precision_radix, info.datetime_precision, info.data_type, info.udt_schema as type_schema_name, info.udt_name as full_data_type, pg_get_expr(attdef.adbin, attdef.adrelid) AS column_default, info.is_nullable, info.is_identity, info.character_maximum_length, col_description(att.attrelid, ordinal_position) AS description FROM information_schema.columns info JOIN pg_attribute att ON att.attname = info.column_name JOIN ( SELECT pg_class.oid, relname, pg_namespace.nspname as namespace FROM pg_class JOIN pg_namespace on pg_namespace.oid = pg_class.relnamespace AND pg_namespace.nspname = ANY ( $1 ) WHERE reltype > 0 ) as oid on oid.oid = att.attrelid AND relname = info.table_name AND namespace = info.table_schema LEFT OUTER JOIN pg_attrdef attdef ON attdef.adrelid = att.attrelid AND attdef.adnum = att.attnum AND table_schema = namespace WHERE table_schema = ANY ( $1 ) ORDER BY namespace, table_name, ordinal_position`, [['public']]],
+    [`SELECT con.oid as "con_id", att2.attname as "child_column", cl.relname as "parent_table", att.attname as "parent_column", con.confdeltype, con.confupdtype, rel_ns.nspname as "referenced_schema_name", conname as constraint_name, child, parent, table_name, namespace, condeferrable, condeferred FROM (SELECT ns.nspname AS "namespace", unnest(con1.conkey) AS "parent", unnest(con1.confkey) AS "child", cl.relname AS table_name, ns.nspname AS schema_name, generate_subscripts(con1.conkey, 1) AS colidx, con1.oid, con1.confrelid, con1.conrelid, con1.conname, con1.confdeltype, con1.confupdtype, con1.condeferrable AS condeferrable, con1.condeferred AS condeferred FROM pg_class cl join pg_constraint con1 on con1.conrelid = cl.oid join pg_namespace ns on cl.relnamespace = ns.oid WHERE ns.nspname = ANY ( $1 ) and con1.contype = 'f' ORDER BY colidx) con JOIN pg_attribute att on att.attrelid = con.confrelid and att.attnum = con.child JOIN pg_class cl on cl.oid = con.confrelid JOIN pg_attribute att2 on att2.attrelid = con.conrelid and att2.attnum = con.parent JOIN pg_class rel_cl on con.confrelid = rel_cl.oid JOIN pg_namespace rel_ns on rel_cl.relnamespace = rel_ns.oid ORDER BY namespace, table_name, constraint_name, con_id, con.colidx`, [['public']]],
+    [`SELECT t.typname as name, e.enumlabel as value, n.nspname as namespace FROM pg_type t JOIN pg_enum e ON t.oid = e.enumtypid JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = ANY ( $1 ) ORDER BY e.enumsortorder`, [['public']]],
+    [`SELECT tbl.relname AS table_name, namespace.nspname as namespace, (tbl.relhassubclass and tbl.relkind = 'p') as is_partition, (tbl.relhassubclass and tbl.relkind = 'r') as has_subclass, tbl.relrowsecurity as has_row_level_security, reloptions, obj_description(tbl.oid, 'pg_class') as description FROM pg_class AS tbl INNER JOIN pg_namespace AS namespace ON namespace.oid = tbl.relnamespace WHERE ( (tbl.relkind = 'r' AND tbl.relispartition = 'f') OR tbl.relkind = 'p') AND namespace.nspname = ANY ( $1 ) ORDER BY namespace, table_name`, [['public']]],
+    [`SELECT rel.relname AS table_name, con.conname AS constraint_name, pg_get_constraintdef(con.oid) AS constraint_definition, schema.nspname AS namespace, con.contype::text AS constraint_type, con.condeferrable AS is_deferrable, con.condeferred AS is_deferred FROM pg_constraint con INNER JOIN pg_class AS rel ON rel.oid = con.conrelid INNER JOIN pg_namespace AS schema ON schema.oid = rel.relnamespace WHERE schema.nspname = ANY ( $1 ) AND con.contype IN ('c', 'x') ORDER BY namespace, table_name, constraint_type, constraint_name`, [['public']]],
+    [`SELECT viewname AS view_name, definition IS NOT NULL AS view_sql, schemaname as namespace, obj_description(class.oid, 'pg_class') AS description FROM pg_catalog.pg_views views INNER JOIN pg_catalog.pg_namespace ns ON views.schemaname = ns.nspname INNER JOIN pg_catalog.pg_class class ON class.relnamespace = ns.oid AND class.relname = views.viewname WHERE schemaname = ANY ( $1 )`, [['public']]],
+    [`SELECT extname, extversion, nspname FROM pg_extension ext JOIN pg_namespace ns ON ns.oid = ext.extnamespace ORDER BY extname`, [['public']]],
+    [`SELECT EXISTS(SELECT 1 FROM pg_namespace WHERE nspname = $1[1]), version(), current_setting('server_version_num')::integer >= 100000`, [['public']]],
+    [`SELECT namespace.nspname AS schema, classes.relname AS table_name, NULL AS is_partition FROM pg_class classes JOIN pg_namespace namespace ON namespace.oid = classes.relnamespace WHERE classes.relkind IN ('r', 'p') AND namespace.nspname = ANY ( $1 ) ORDER BY 1, 2`, [['public']]],
   ]);
 });

@@ -423,7 +423,8 @@ function classRows(env: SqlEnv): Value[][] {
     const reltuples = ts === undefined ? -1 : ts.reltuples;
     const hasIndex = env.catalog.indexesOf(name).length > 0;
     rows.push([
-      st.relOid(name), relName(env, name), namespaceOid(env, name), 0, 0, BOOTSTRAP_SUPERUSER, HEAP_AM, st.relOid(name), 0,
+      // reltype: the row type PostgreSQL makes with the table, two oids after it (after its array type).
+      st.relOid(name), relName(env, name), namespaceOid(env, name), st.relOid(name) + 2, 0, BOOTSTRAP_SUPERUSER, HEAP_AM, st.relOid(name), 0,
       ts?.relpages ?? 0, Math.fround(reltuples), 0, 0, 0, hasIndex, false, 'p', 'r', maxAttnum(t.def), t.def.checks?.length ?? 0,
       false, withTriggers.has(name), false, false, false, true, 'd', false, 0, '1', '1', null, null, null,
     ]);
@@ -431,7 +432,7 @@ function classRows(env: SqlEnv): Value[][] {
   // Views: relkind 'v', no storage, their `_RETURN` rule.
   for (const v of env.catalog.viewsVisible()) {
     rows.push([
-      st.relOid(v.name), v.name, NS_PUBLIC, 0, 0, BOOTSTRAP_SUPERUSER, 0, 0, 0, 0, Math.fround(-1), 0, 0, 0, false, false, 'p', 'v', v.columns.length, 0,
+      st.relOid(v.name), v.name, NS_PUBLIC, st.relOid(v.name) + 2, 0, BOOTSTRAP_SUPERUSER, 0, 0, 0, 0, Math.fround(-1), 0, 0, 0, false, false, 'p', 'v', v.columns.length, 0,
       true, false, false, false, false, true, 'n', false, 0, '0', '0', null, null, null,
     ]);
   }
