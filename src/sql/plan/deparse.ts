@@ -11,6 +11,7 @@ import { isEnumSqlType } from '../../types/enum_value.js';
 import type { Value } from '../../storage/table.js';
 import { type ArrayElement, PgArray } from '../../types/pgarray.js';
 import type { SubPlan } from './plan.js';
+import { quoteIdent } from '../parser/parse.js';
 
 /**
  * What the text of a constant depends on besides its value, as ruleutils' get_const_expr
@@ -158,7 +159,7 @@ function coercedOperands(op: string, lt: SqlType, rt: SqlType): [SqlType, SqlTyp
  * unbound column reference (the planner supplies the qualified name); bound slots and
  * parameters carry their own.
  */
-export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v: Extract<Expr, { k: 'var' }>, prefix: boolean) => string = (v) => v.name): string {
+export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v: Extract<Expr, { k: 'var' }>, prefix: boolean) => string = (v) => quoteIdent(v.name)): string {
   const d = (x: Expr): string => deparse(x, dc, prefix, varName);
   switch (e.k) {
     case 'const':

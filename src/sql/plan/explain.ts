@@ -193,7 +193,7 @@ function itemNamer(p: PlanNode, c: DescribeCtx): { layoutItem: (i: number) => Ou
     }
     return c.outputPrefix ? `${s.ref}.${quoteIdent(name)}` : quoteIdent(name);
   };
-  const varName = (v: Extract<Expr, { k: 'var' }>): string => (v.levelsUp === 0 ? column(v.rti, v.col) : v.name);
+  const varName = (v: Extract<Expr, { k: 'var' }>): string => (v.levelsUp === 0 ? column(v.rti, v.col) : quoteIdent(v.name));
   // The node computes what its own layout holds as expressions: an aggregate its calls, a
   // window its functions; anything else got its expressions from below.
   // A grouping on expressions has them computed below, where PostgreSQL computes them ({@link pushedDown}).

@@ -222,7 +222,7 @@ export class PlannerInfo implements LevelBinder {
   outerParamName(v: VarExpr): string {
     let target: PlannerInfo = this;
     for (let i = 1; i < v.levelsUp; i++) target = target.parent!;
-    return target.outerParams.find((x) => x.v.rti === v.rti && x.v.col === v.col)?.name ?? v.name;
+    return target.outerParams.find((x) => x.v.rti === v.rti && x.v.col === v.col)?.name ?? quoteIdent(v.name);
   }
 
   get deparseCtx(): DeparseContext {
@@ -242,7 +242,7 @@ export class PlannerInfo implements LevelBinder {
       if (v.levelsUp === 0) return this.varName(v, p);
       let owner: PlannerInfo | null = this;
       for (let i = 0; i < v.levelsUp && owner !== null; i++) owner = owner.parent;
-      return owner === null ? v.name : owner.varName({ ...v, levelsUp: 0 }, true);
+      return owner === null ? quoteIdent(v.name) : owner.varName({ ...v, levelsUp: 0 }, true);
     });
   }
 

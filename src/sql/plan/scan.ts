@@ -540,7 +540,7 @@ export function knnScan(
     return {
       col: col?.col ?? -1, op: e.op, query: bq, expr: bexpr,
       get text() {
-        return (text ??= info.global.useprefix('scan') ? info.text(e, true) : deparse(e, info.global.deparse, false, (v) => (v.levelsUp === 0 && v.rti === rti ? v.name : info.text(v, true))));
+        return (text ??= info.global.useprefix('scan') ? info.text(e, true) : deparse(e, info.global.deparse, false, (v) => (v.levelsUp === 0 && v.rti === rti ? quoteIdent(v.name) : info.text(v, true))));
       },
       get sortText() {
         return (sortText ??= info.text(e, info.global.useprefix('upper')));

@@ -11,6 +11,7 @@ import { exprEqual } from '../analyze/query.js';
 import { bug } from '../exec/eval.js';
 import { deparse, type DeparseContext } from './deparse.js';
 import type { LayoutItem, SubPlan } from './plan.js';
+import { quoteIdent } from '../parser/parse.js';
 
 export type VarExpr = Extract<Expr, { k: 'var' }>;
 
@@ -92,6 +93,6 @@ function typmodOfExpr(e: Expr): number {
 /** How EXPLAIN prints a tuple position holding `e`: unqualified and qualified. */
 function slotNames(e: Expr, ctx: BindCtx): { name: string; qname: string } {
   const level = ctx.level;
-  const vn = (v: VarExpr, prefix: boolean): string => (v.levelsUp === 0 ? level.varName(v, prefix) : v.name);
+  const vn = (v: VarExpr, prefix: boolean): string => (v.levelsUp === 0 ? level.varName(v, prefix) : quoteIdent(v.name));
   return { name: deparse(e, level.deparseCtx, false, vn), qname: deparse(e, level.deparseCtx, true, vn) };
 }
