@@ -15,7 +15,7 @@ import { timeZoneOrError, type TimeZone } from '../../types/timezone.js';
 import { TimeTz, adjustTimetzTypmod, timestamptzToTimetz, timeToTimetz, timetzAtInterval, timetzAtZone } from '../../types/timetz.js';
 import { ageTimestamptz, instantOf, localTimeOf } from '../../types/timestamptz_funcs.js';
 import type { Value } from '../../storage/table.js';
-import type { PgNode } from '../parser/parse.js';
+import { quoteIdent, type PgNode } from '../parser/parse.js';
 import { EnumValue, enumCmp, isEnumSqlType, hasEnumElements, type EnumSqlType } from '../../types/enum_value.js';
 import { type SqlType, type ArraySqlType, type ArrayElemSqlType, typeByName, isNumeric, numericRank, castValue, castPrintsFloats, canCast, toInt8, isArrayType, isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, typeCategory, isUnsupportedBuiltinType, formatType, type OidSqlType, type RegCatalog, type RegNames, isOidFamily, isDatetime, regIn, regOut, valueFromText, typeName, typeOid } from './types.js';
 import { textOrder } from '../../types/text_order.js';
@@ -503,6 +503,12 @@ export interface ExprScope {
   unreachable?: boolean;
   /** Set-returning functions (unnest) allowed here: the top of a select-list item. */
   allowSetReturning?: boolean;
+  /**
+   * Set while a json function's direct argument is analyzed (to_json, row_to_json, json_agg,
+   * to_jsonb, jsonb_agg, the build functions): a whole-row reference there reads as the row's
+   * JSON object ({@link wholeRowJson}) instead of being refused.
+   */
+  wholeRowAs?: 'json' | 'jsonb';
   /** Set when a set-returning function was seen. */
   sawSetReturning?: boolean;
   /** Window functions allowed here (a select list or ORDER BY). */
@@ -2506,7 +2512,8 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     }
     return { k: 'op1', type: 'int8', arg: coerceTo(scope, arg, 'text', -1), fn: (s) => scope.relationSize(s as string, what) };
   }
-  const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
+  if (name === 'row_to_json') return rowToJsonCall(scope, n);
+  const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeFunctionArg(scope, name, a));
   const jsrf = own(JSON_SRFS, name);
   if (jsrf !== undefined) {
     const arg = jsonSrfArg(scope, name, args, n.location);
@@ -2701,6 +2708,97 @@ function jsonbBuildCall(scope: ExprScope, name: string, args: Expr[], location: 
     return jsonbBuildObject(keys, values);
   };
   return { k: 'fn', type: 'jsonb', name, args: wrapped, fn };
+}
+
+/** The json functions whose direct arguments may be whole-row references, and which JSON they read them as. */
+const WHOLE_ROW_JSON: Readonly<Record<string, 'json' | 'jsonb'>> = {
+  to_json: 'json', row_to_json: 'json', json_agg: 'json', json_build_object: 'json', json_build_array: 'json',
+  to_jsonb: 'jsonb', jsonb_agg: 'jsonb', jsonb_build_object: 'jsonb', jsonb_build_array: 'jsonb',
+};
+
+/** The columns of each whole-row JSON expression ({@link wholeRowJson}), for row_to_json's pretty form. */
+const wholeRows = new WeakMap<Expr, { names: readonly string[]; exprs: readonly Expr[]; rowType: string; presence?: Expr }>();
+
+/** True for an expression {@link wholeRowJson} made (a composite value to json_agg, which starts each on a new line). */
+export function isWholeRowJson(e: Expr): boolean {
+  return wholeRows.has(e);
+}
+
+/**
+ * A whole-row reference (`t`, `t.*` of a FROM item with columns `names` read by `exprs`) as the
+ * JSON PostgreSQL makes of the record: json as composite_to_json prints it
+ * (`{"id":1,"name":"x"}`, the columns in order, duplicates kept; `pretty` puts each after the
+ * first on a line of its own), or jsonb (keys normalized, the last of duplicates kept). Values
+ * as to_json / to_jsonb convert them, NULL as null. `presence`: a NOT NULL column of a row on an
+ * outer join's nullable side, NULL exactly when the row is NULL-extended (then the result is NULL).
+ */
+export function wholeRowJson(kind: 'json' | 'jsonb', names: readonly string[], exprs: readonly Expr[], pretty?: Expr, presence?: Expr, rowType = 'record'): Expr {
+  const types = exprs.map((e) => e.type);
+  const n = exprs.length;
+  // The arguments: the columns, then the pretty flag and the presence column when given.
+  const extra = [...(pretty !== undefined ? [pretty] : []), ...(presence !== undefined ? [presence] : [])];
+  const absent = (vals: readonly Value[]): boolean => presence !== undefined && vals[vals.length - 1] === null;
+  let e: Expr;
+  if (kind === 'jsonb') {
+    e = {
+      k: 'fn', type: 'jsonb', name: 'to_jsonb', args: [...exprs, ...extra], strict: false,
+      fn: (vals, ctx) => (absent(vals) ? null : jsonbBuildObject(names, vals.slice(0, n).map((v, i) => (v === null ? null : toJsonbValue(v, types[i]!, ctx.zone, ctx.floatDigits))))),
+    };
+  } else {
+    const keys = names.map((k) => quoteJsonString(k));
+    e = {
+      k: 'fn', type: 'json', name: 'row_to_json', args: [...exprs, ...extra], strict: false,
+      fn: (vals, ctx) => {
+        if (absent(vals)) return null;
+        // row_to_json(record, pretty) is strict in its flag.
+        if (pretty !== undefined && vals[n] === null) return null;
+        const sep = pretty !== undefined && vals[n] === true ? ',\n ' : ',';
+        const parts: string[] = [];
+        for (let i = 0; i < keys.length; i++) {
+          const v = vals[i]!;
+          parts.push(`${keys[i]!}:${v === null ? 'null' : toJsonText(v, types[i]!, ctx.zone, ctx.floatDigits)}`);
+        }
+        return `{${parts.join(sep)}}`;
+      },
+    };
+  }
+  wholeRows.set(e, { names, exprs, rowType, ...(presence !== undefined ? { presence } : {}) });
+  return e;
+}
+
+/**
+ * A function argument, with a whole-row reference (`t`, `t.*`) read as JSON where `fname` is
+ * a json function that takes records ({@link WHOLE_ROW_JSON}); otherwise analyzeExpr.
+ */
+function analyzeFunctionArg(scope: ExprScope, fname: string, node: PgNode): Expr {
+  const as = own(WHOLE_ROW_JSON, fname);
+  const fields = node?.ColumnRef?.fields as PgNode[] | undefined;
+  if (as === undefined || fields === undefined) return analyzeExpr(scope, node);
+  // `t.*` is the whole row of t, as `t` is when no column is named t.
+  const star = fields.length === 2 && fields[1]!.A_Star !== undefined && fields[0]!.String !== undefined;
+  const arg = star ? { ColumnRef: { ...node.ColumnRef, fields: [fields[0]] } } : node;
+  const saved = scope.wholeRowAs;
+  scope.wholeRowAs = as;
+  try {
+    return analyzeExpr(scope, arg);
+  } finally {
+    scope.wholeRowAs = saved;
+  }
+}
+
+/**
+ * row_to_json(record [, pretty boolean]): a whole-row reference as json ({@link wholeRowJson}).
+ * @throws PgError 42883 for any other argument (vecgres has no other record values).
+ */
+function rowToJsonCall(scope: ExprScope, n: PgNode): Expr {
+  const raw = (n.args ?? []) as PgNode[];
+  const args = raw.map((a, i) => (i === 0 ? analyzeFunctionArg(scope, 'row_to_json', a) : analyzeExpr(scope, a)));
+  const row = args[0] === undefined ? undefined : wholeRows.get(args[0]);
+  if (row === undefined || args.length > 2 || (args.length === 2 && args[1]!.type !== 'bool' && args[1]!.type !== 'unknown')) {
+    const types = args.map((a, i) => (i === 0 && row !== undefined ? quoteIdent(row.rowType) : typeName(a.type)));
+    throw new PgError(SQLSTATE.undefined_function, `function row_to_json(${types.join(', ')}) does not exist`, { hint: NO_FN_HINT, ...pos(n.location) });
+  }
+  return args.length === 1 ? args[0]! : wholeRowJson('json', row.names, row.exprs, applyArg(scope, args[1]!, 'bool', n.location), row.presence, row.rowType);
 }
 
 /**
@@ -2968,7 +3066,7 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
   }
   if (ORDERED_SET_AGGREGATE_NAMES.has(name)) return orderedSetAggregate(scope, name, n, inArgs);
   if (HYPOTHETICAL_SET_AGGREGATE_NAMES.has(name)) return hypotheticalSetAggregate(scope, name, n, inArgs);
-  const args: Expr[] = inArgs(() => rawArgs.map((a) => analyzeExpr(scope, a)));
+  const args: Expr[] = inArgs(() => rawArgs.map((a) => analyzeFunctionArg(scope, name, a)));
   analyzedArgs = args;
   // An aggregate whose arguments read only an enclosing query's columns belongs to that query
   // (parse_agg.c's agglevelsup): one value for the outer group, not one per row of this level.
@@ -3023,7 +3121,7 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
     scope.sawAggregate = true;
     // Floats print with the session's extra_float_digits: converted per row (not under
     // DISTINCT, which compares the values themselves).
-    const structured = isArrayType(arg.type);
+    const structured = isArrayType(arg.type) || isWholeRowJson(arg);
     const a = n.agg_distinct === true ? arg : floatsAsJson(arg, name === 'jsonb_agg');
     return withMods({ k: 'agg', type: name === 'jsonb_agg' ? 'jsonb' : 'json', name, agg: name === 'jsonb_agg' ? jsonbAgg(a.type, scope.zone) : jsonAgg(a.type, scope.zone, structured), arg: a });
   }

@@ -1621,7 +1621,11 @@ function transformJoin(ps: ParseState, j: PgNode): FromResult {
     colExprs,
   };
   // The inputs stay visible to qualified references (unless the join has an alias), not to bare names.
-  const inner = alias !== undefined ? [] : [...left.items, ...right.items].map((it) => ({ ...it, colsVisible: false, lateralOnly: false }));
+  // The rows of an outer join's nullable side may be NULL-extended (nullable: whole-row
+  // references to them are refused, vecgres cannot tell such a row from one of NULLs).
+  const side = (items: NsItem[], nullable: boolean): NsItem[] => (nullable ? items.map((it) => ({ ...it, nullable: true })) : items);
+  const sides = [...side(left.items, type === 'right' || type === 'full'), ...side(right.items, type === 'left' || type === 'full')];
+  const inner = alias !== undefined ? [] : sides.map((it) => ({ ...it, colsVisible: false, lateralOnly: false }));
   return { node: { k: 'join', type, left: left.node, right: right.node, quals }, items: [...inner, joinItem], colNames: joinItem.colNames, colExprs };
 }
 

@@ -19,7 +19,7 @@ import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { Prng } from '../../common/prng.js';
 import type { CatalogLookups, Expr, ExprScope } from './expr.js';
-import { mapOperands, typmodOf } from './expr.js';
+import { mapOperands, typmodOf, wholeRowJson } from './expr.js';
 import { type SqlType, NAMESPACE_NAMES } from './types.js';
 import { currentSchemas, existingRelationKey, schemaKind } from './namespace.js';
 import { qualifiedNameList } from './regproc.js';
@@ -108,6 +108,8 @@ export interface NsItem {
   colNames: string[];
   /** Column `i` as an expression at this level. */
   colExprs: Expr[];
+  /** On the nullable side of an outer join: its rows may be NULL-extended. */
+  nullable?: true;
 }
 
 /** Adds `n` to the levelsUp of every var in `e` (a join column seen from a subquery). */
@@ -301,11 +303,29 @@ export class ParseState implements ExprScope {
         });
       }
     }
-    // A bare relation name is PostgreSQL's whole-row reference (the row as a record value).
-    for (let p: ParseState | null = this; p !== null; p = p.parent) {
-      if (p.namespace.some((it) => it.relVisible && p!.visible(it) && it.refname === name)) {
-        throw new PgError(SQLSTATE.feature_not_supported, 'whole-row references are not supported', pos(location));
+    // A bare relation name is PostgreSQL's whole-row reference (the row as a record value):
+    // read as JSON by the json functions that take it (wholeRowAs), refused elsewhere.
+    let up = 0;
+    for (let p: ParseState | null = this; p !== null; p = p.parent, up++) {
+      const it = p.namespace.find((x) => x.relVisible && p!.visible(x) && x.refname === name);
+      if (it === undefined) continue;
+      const as = this.wholeRowAs;
+      if (as === undefined) throw new PgError(SQLSTATE.feature_not_supported, 'whole-row references are not supported', pos(location));
+      if (it.rti < 0) throw pgErr.featureNotSupported('whole-row references to a join');
+      const exprs = it.colExprs.map((e) => shiftLevels(e, up));
+      let presence: Expr | undefined;
+      if (it.nullable === true) {
+        // A NULL-extended row is NULL as a whole, a row of NULLs is not: a NOT NULL column
+        // tells them apart (NULL only when the row was made up); without one, refused.
+        const rte = p.rtable[it.rti];
+        const i = rte?.kind === 'relation' ? exprs.findIndex((e) => e.k === 'var' && rte.table.def.columns[e.col]?.notNull === true) : -1;
+        if (i < 0) throw pgErr.featureNotSupported('whole-row references to the nullable side of an outer join without a NOT NULL column');
+        presence = exprs[i]!;
       }
+      // The record's type as PostgreSQL names it in errors: a table's row type, else record.
+      const rte = p.rtable[it.rti];
+      const rowType = rte?.kind === 'relation' ? p.env.catalog.splitKey(rte.table.name).name : 'record';
+      return wholeRowJson(as, it.colNames, exprs, undefined, presence, rowType);
     }
     throw new PgError(SQLSTATE.undefined_column, `column "${name}" does not exist`, { ...this.columnHint(null, name), ...pos(location) });
   }
@@ -410,6 +430,12 @@ export class ParseState implements ExprScope {
   catalogLookups(): CatalogLookups {
     return catalogLookups(this.env);
   }
+
+  /**
+   * Set while a json function's direct argument is analyzed (to_json, row_to_json, json_agg,
+   * ...): a whole-row reference there reads as the row's JSON object (wholeRowJson).
+   */
+  wholeRowAs?: 'json' | 'jsonb';
 
   catalogVectorElement(e: Expr): 'int2' | 'oid' | null {
     if (e.k !== 'var') return null;
