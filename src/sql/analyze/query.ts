@@ -21,7 +21,7 @@ import { leftmostLocation, rejectSubqueriesAndParams, walkRaw } from '../parser/
 import { inStoredExpression } from './clock_literals.js';
 import type { SqlEnv } from '../env.js';
 import {
-  type Expr, type ExprScope, type AggMods, analyzeExpr, someNode, analyzeMultiExprSubLink, arraySubscriptList, jsonbSubscriptArgs, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg, textSrfCall, foldConstants,
+  type Expr, type ExprScope, type AggMods, analyzeExpr, someNode, analyzeMultiExprSubLink, arraySubscriptList, jsonbSubscriptArgs, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg, textSrfCall, foldConstants, resolveTypeName,
 } from './expr.js';
 import { existingRelationKey } from './namespace.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
@@ -1344,10 +1344,12 @@ function subselectRte(ps: ParseState, n: PgNode): number {
  */
 function functionRte(ps: ParseState, rf: PgNode): number {
   if (rf.is_rowsfrom === true || (rf.functions ?? []).length !== 1) throw pgErr.featureNotSupported('ROWS FROM');
-  if (rf.coldeflist !== undefined) throw pgErr.featureNotSupported('column definition lists');
   const call: PgNode = rf.functions[0].List.items[0];
   const fc = call.FuncCall;
   const fname: string | undefined = fc?.funcname?.[fc.funcname.length - 1]?.String?.sval;
+  const recordArg = fname !== undefined && fc.funcname.length === 1 ? own(RECORD_FUNCTIONS, fname) : undefined;
+  if (recordArg !== undefined) return recordFunctionRte(ps, rf, fc, fname!, recordArg);
+  if (rf.coldeflist !== undefined) throw pgErr.featureNotSupported('column definition lists');
   if (fname !== undefined && own(JSON_SRFS, fname) !== undefined) return jsonFunctionRte(ps, rf, fc, fname);
   if (fname !== undefined && isWholeSetSrf(fname)) return textFunctionRte(ps, rf, fc, fname);
   if (fname === 'unnest' && (fc.args ?? []).length > 1) return multiUnnestRte(ps, rf, fc);
@@ -1385,6 +1387,58 @@ function functionRte(ps: ParseState, rf: PgNode): number {
     colNames: [first, ...(ord ? [cols[1] ?? 'ordinality'] : [])],
     colTypes: [type, ...(ord ? ['int8' as const] : [])], colTypmods: [-1, ...(ord ? [-1] : [])],
     ...(ord ? { ordinality: true } : {}),
+  });
+}
+
+/** The functions returning records that vecgres runs with a column definition list, and their argument type. */
+const RECORD_FUNCTIONS: Readonly<Record<string, 'json' | 'jsonb'>> = {
+  json_to_record: 'json', jsonb_to_record: 'jsonb', json_to_recordset: 'json', jsonb_to_recordset: 'jsonb',
+};
+
+/**
+ * `FROM jsonb_to_recordset(j) AS x(a int, b text, ...)` and json_to_record[set] /
+ * jsonb_to_record: the declared columns, filled per JSON object as exec/json_populate.ts
+ * reads them. Implicitly LATERAL (`FROM t, jsonb_to_recordset(t.doc) AS x(...)`).
+ * @throws PgError 42601 without a column definition list or with WITH ORDINALITY, 42701 for
+ *   a repeated column name, 42883 for an argument of another type, 42704 for an unknown type.
+ */
+function recordFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string, argType: 'json' | 'jsonb'): number {
+  const at = typeof fc.location === 'number' && fc.location >= 0 ? { position: fc.location + 1 } : {};
+  if (rf.coldeflist === undefined) throw new PgError(SQLSTATE.syntax_error, 'a column definition list is required for functions returning "record"', at);
+  if (rf.ordinality === true) {
+    const loc = (rf.coldeflist as PgNode[])[0]?.ColumnDef?.location;
+    throw new PgError(SQLSTATE.syntax_error, 'WITH ORDINALITY cannot be used with a column definition list', {
+      hint: 'Put the column definition list inside ROWS FROM().', ...(typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {}),
+    });
+  }
+  const savedLateral = ps.lateralActive;
+  ps.lateralActive = true;
+  let args: Expr[];
+  try {
+    args = ((fc.args ?? []) as PgNode[]).map((a) => analyzeExpr(ps, a));
+  } finally {
+    ps.lateralActive = savedLateral;
+  }
+  if (args.length !== 1 || (args[0]!.type !== argType && args[0]!.type !== 'unknown')) {
+    throw new PgError(SQLSTATE.undefined_function, `function ${fname}(${args.map((a) => typeName(a.type)).join(', ')}) does not exist`, {
+      hint: 'No function matches the given name and argument types. You might need to add explicit type casts.', ...at,
+    });
+  }
+  const arg = coerceTo(ps, args[0]!, argType, -1);
+  const cols = (rf.coldeflist as PgNode[]).map((d) => {
+    const def = d.ColumnDef;
+    const { type, typmod } = resolveTypeName(def.typeName, (n) => ps.enumType(n));
+    return { name: def.colname as string, type, typmod };
+  });
+  const seen = new Set<string>();
+  for (const c of cols) {
+    if (seen.has(c.name)) throw new PgError(SQLSTATE.duplicate_column, `column name "${c.name}" specified more than once`);
+    seen.add(c.name);
+  }
+  const { name: alias } = aliasOf(rf);
+  return ps.addRte({
+    kind: 'function', fname, args: [arg], recordColumns: cols, alias: alias ?? fname, aliased: alias !== undefined, lateral: true,
+    colNames: cols.map((c) => c.name), colTypes: cols.map((c) => c.type), colTypmods: cols.map((c) => c.typmod),
   });
 }
 

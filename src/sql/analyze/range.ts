@@ -48,7 +48,7 @@ export type RangeTblEntry =
   | (RteBase & { kind: 'setop'; tree: SetOpTree })
   | (RteBase & { kind: 'values'; rows: Expr[][] })
   /** unnest, generate_series, or one of the json set-returning functions (types/json_srf.ts). */
-  | (RteBase & { kind: 'function'; fname: string; args: Expr[]; /** A function returning one value: `args` is its call, read as one row. */ scalar?: boolean; /** Its one column is of type name (current_schema()): Target.shownTypeOid. */ nameResult?: true; /** WITH ORDINALITY: a last bigint column numbering the rows from 1. */ ordinality?: boolean })
+  | (RteBase & { kind: 'function'; fname: string; args: Expr[]; /** A function returning one value: `args` is its call, read as one row. */ scalar?: boolean; /** Its one column is of type name (current_schema()): Target.shownTypeOid. */ nameResult?: true; /** json[b]_to_record[set]'s declared columns. */ recordColumns?: { name: string; type: SqlType; typmod: number }[]; /** WITH ORDINALITY: a last bigint column numbering the rows from 1. */ ordinality?: boolean })
   /** A WITH item, defined `levelsUp` query levels out (0: this query's WITH). */
   | (RteBase & { kind: 'cte'; cte: CteDef; levelsUp: number });
 

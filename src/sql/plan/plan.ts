@@ -338,7 +338,7 @@ export type PlanNode =
    */
   | (PlanBase & { node: 'Gather'; input: PlanNode & { node: 'Agg' }; workers: number })
   | (PlanBase & { node: 'ValuesScan'; scan: ScanTarget; values: Expr[][] })
-  | (PlanBase & { node: 'FunctionScan'; scan: ScanTarget; fname: string; args: Expr[]; /** A function returning one value: `args` is its call, one row. */ scalar?: boolean; ordinality?: boolean; /** generate_series: the type of its values. */ seriesType?: SeriesType })
+  | (PlanBase & { node: 'FunctionScan'; scan: ScanTarget; fname: string; args: Expr[]; /** A function returning one value: `args` is its call, one row. */ scalar?: boolean; /** json[b]_to_record[set]'s declared columns. */ recordColumns?: { name: string; type: SqlType; typmod: number }[]; ordinality?: boolean; /** generate_series: the type of its values. */ seriesType?: SeriesType })
   | (PlanBase & { node: 'SubqueryScan'; scan: ScanTarget; input: PlanNode })
   | (PlanBase & { node: 'CteScan'; scan: ScanTarget; cteId: number; cteName: string })
   | (PlanBase & { node: 'WorkTableScan'; scan: ScanTarget; cteId: number })

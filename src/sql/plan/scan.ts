@@ -174,11 +174,13 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
       // PostgreSQL's estimate for a set-returning function (prorows): 1000 rows, 100 for the
       // json ones, 10 for regexp_matches.
       const thousand = rte.fname === 'unnest' || rte.fname === 'generate_series' || rte.fname === 'generate_subscripts' || rte.fname.endsWith('_to_table');
-      const n = rte.scalar === true ? 1 : functionRowsSupport(rte) ?? (rte.fname === 'regexp_matches' ? 10 : thousand ? 1000 : 100);
+      // json[b]_to_record: one row; the recordset functions, as the json ones, 100.
+      const n = rte.scalar === true || rte.fname.endsWith('_to_record') ? 1 : functionRowsSupport(rte) ?? (rte.fname === 'regexp_matches' ? 10 : thousand ? 1000 : 100);
       const node: PlanNode = { ...planBase(n * sel, 0, n * CPU_TUPLE_COST, layout), node: 'FunctionScan', scan: scanTarget(info, rte, rti, cols), fname: rte.fname, args: [] };
       node.args = rte.args.map((e) => info.bindFor(node, e, [], lateralRef));
       if (rte.ordinality === true) node.ordinality = true;
       if (rte.scalar === true) node.scalar = true;
+      if (rte.recordColumns !== undefined) node.recordColumns = rte.recordColumns;
       else if (rte.fname === 'generate_series') node.seriesType = rte.colTypes[0] as SeriesType;
       if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
       return { plan: node, rels, lateral, base: null };

@@ -17,6 +17,9 @@ import { JSON_SRFS } from '../../../types/json_srf.js';
 import { isWholeSetSrf } from '../../analyze/builtin_functions.js';
 import { seriesValues, type SeriesValue } from '../../../types/series.js';
 import { timeZoneOrError } from '../../../types/timezone.js';
+import type { Jsonb } from '../../../types/jsonb.js';
+import { jsonRecordRows } from '../json_populate.js';
+import { regCatalog } from '../catalog_describe.js';
 
 type FunctionPlan = Extract<PlanNode, { node: 'FunctionScan' }>;
 
@@ -39,6 +42,12 @@ export class FunctionScanState extends PlanState {
     this.started_ = true;
     this.ord = 0;
     const args = this.p.args.map((a) => evalExpr(a, null, this.es));
+    if (this.p.recordColumns !== undefined) {
+      // json[b]_to_record[set]: strict, no rows for NULL.
+      this.rows = args[0] === null ? [] : jsonRecordRows(this.p.fname, args[0] as Jsonb | string, this.p.recordColumns, this.es.zone, regCatalog(this.es.env));
+      this.i = 0;
+      return;
+    }
     if (this.p.scalar === true) {
       // A function returning one value: one row, NULL included.
       this.elems = [args[0] ?? null];
