@@ -1336,6 +1336,23 @@ function subselectRte(ps: ParseState, n: PgNode): number {
 }
 
 /**
+ * Runs `f` (the analysis of a FROM function's arguments) with the FROM items to the left
+ * visible (functions in FROM are implicitly LATERAL) and, with `setReturning`, set-returning
+ * calls allowed; both restored after.
+ */
+function inFunctionScope<T>(ps: ParseState, f: () => T, setReturning = false): T {
+  const savedLateral = ps.lateralActive;
+  ps.lateralActive = true;
+  if (setReturning) ps.allowSetReturning = true;
+  try {
+    return f();
+  } finally {
+    ps.lateralActive = savedLateral;
+    if (setReturning) ps.allowSetReturning = false;
+  }
+}
+
+/**
  * `FROM unnest(array)` / `FROM generate_series(start, stop [, step])` `[AS alias[(column)]]`:
  * a one-column relation named by the alias (else the function), whose column is named by the
  * column alias, else the relation alias, else the function (PostgreSQL's naming for a function
@@ -1411,14 +1428,7 @@ function recordFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string
       hint: 'Put the column definition list inside ROWS FROM().', ...(typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {}),
     });
   }
-  const savedLateral = ps.lateralActive;
-  ps.lateralActive = true;
-  let args: Expr[];
-  try {
-    args = ((fc.args ?? []) as PgNode[]).map((a) => analyzeExpr(ps, a));
-  } finally {
-    ps.lateralActive = savedLateral;
-  }
+  const args = inFunctionScope(ps, () => ((fc.args ?? []) as PgNode[]).map((a) => analyzeExpr(ps, a)));
   if (args.length !== 1 || (args[0]!.type !== argType && args[0]!.type !== 'unknown')) {
     throw new PgError(SQLSTATE.undefined_function, `function ${fname}(${args.map((a) => typeName(a.type)).join(', ')}) does not exist`, {
       hint: 'No function matches the given name and argument types. You might need to add explicit type casts.', ...at,
@@ -1454,16 +1464,7 @@ function recordFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string
  */
 function scalarFunctionRte(ps: ParseState, rf: PgNode, call: PgNode): number {
   const unsupported = (): PgError => pgErr.featureNotSupported('functions in FROM other than unnest, generate_series, generate_subscripts, pg_partition_ancestors, the json and text set-returning functions and functions returning one value');
-  const savedLateral = ps.lateralActive;
-  ps.lateralActive = true;
-  ps.allowSetReturning = true;
-  let e: Expr;
-  try {
-    e = analyzeExpr(ps, call);
-  } finally {
-    ps.lateralActive = savedLateral;
-    ps.allowSetReturning = false;
-  }
+  const e = inFunctionScope(ps, () => analyzeExpr(ps, call), true);
   if (containsSrf(e)) throw unsupported();
   const fname = figureColname(call);
   const { name: alias, cols } = aliasOf(rf);
@@ -1487,14 +1488,7 @@ function scalarFunctionRte(ps: ParseState, rf: PgNode, call: PgNode): number {
  *   is not an array, 42725 for an untyped literal; 42P10 for too many column aliases.
  */
 function multiUnnestRte(ps: ParseState, rf: PgNode, fc: PgNode): number {
-  const savedLateral = ps.lateralActive;
-  ps.lateralActive = true;
-  let args: Expr[];
-  try {
-    args = (fc.args as PgNode[]).map((a) => analyzeExpr(ps, a));
-  } finally {
-    ps.lateralActive = savedLateral;
-  }
+  const args = inFunctionScope(ps, () => (fc.args as PgNode[]).map((a) => analyzeExpr(ps, a)));
   const at = typeof fc.location === 'number' && fc.location >= 0 ? { position: fc.location + 1 } : {};
   for (const a of args) {
     if (a.type === 'unknown') {
@@ -1529,15 +1523,7 @@ function multiUnnestRte(ps: ParseState, rf: PgNode, fc: PgNode): number {
  */
 function jsonFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string): number {
   const srf = JSON_SRFS[fname]!;
-  const savedLateral = ps.lateralActive;
-  ps.lateralActive = true;
-  let arg: Expr;
-  try {
-    const args = ((fc.args ?? []) as PgNode[]).map((a) => analyzeExpr(ps, a));
-    arg = jsonSrfArg(ps, fname, args, fc.location);
-  } finally {
-    ps.lateralActive = savedLateral;
-  }
+  const arg = inFunctionScope(ps, () => jsonSrfArg(ps, fname, ((fc.args ?? []) as PgNode[]).map((a) => analyzeExpr(ps, a)), fc.location));
   const { name: alias, cols } = aliasOf(rf);
   const refname = alias ?? fname;
   const ord = rf.ordinality === true;
@@ -1559,15 +1545,7 @@ function jsonFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string):
  * @throws PgError 42883 / 42725 as textSrfCall; 42P10 for too many column aliases.
  */
 function textFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string): number {
-  const savedLateral = ps.lateralActive;
-  ps.lateralActive = true;
-  let set: { call: Expr; rowType: SqlType };
-  try {
-    const args = ((fc.args ?? []) as PgNode[]).map((a) => analyzeExpr(ps, a));
-    set = textSrfCall(ps, fname, args, fc.location);
-  } finally {
-    ps.lateralActive = savedLateral;
-  }
+  const set = inFunctionScope(ps, () => textSrfCall(ps, fname, ((fc.args ?? []) as PgNode[]).map((a) => analyzeExpr(ps, a)), fc.location));
   const { name: alias, cols } = aliasOf(rf);
   const refname = alias ?? fname;
   const ord = rf.ordinality === true;
