@@ -7,7 +7,8 @@
  * text or json / jsonb values, arrays element by element with their dimensions, JSON null and
  * missing members as NULL, repeated members the last), and PostgreSQL's errors (the document's
  * shape, malformed arrays with their DETAIL and HINT, input errors, no column definition list,
- * WITH ORDINALITY, a repeated column, a wrong argument type).
+ * WITH ORDINALITY, a repeated column, a wrong argument type). Also json[b]_populate_record[set]
+ * over a table's row type given as `NULL::table` (the columns of the table, ordinality allowed).
  */
 import { test } from 'node:test';
 import { openSqlPair } from '../support/sql_pair.js';
@@ -69,5 +70,27 @@ test('json[b]_to_record[set] fill the declared columns as PostgreSQL', async () 
     `SELECT * FROM jsonb_to_recordset('[{"a":1}]', 2) AS x(a int)`,
     `SELECT * FROM jsonb_to_recordset('[{"a":1}]'::json) AS x(a int)`,
     `SELECT * FROM jsonb_to_recordset('[{"a":1}]') AS x(a nosuchtype)`,
+    `SELECT * FROM json_to_record(NULL) AS x(a int, b text)`,
+    `SELECT * FROM jsonb_to_record(NULL) AS x(a int)`,
+  ]);
+});
+
+test('json[b]_populate_record[set] over NULL::table fill the table\'s columns as PostgreSQL', async () => {
+  await checkAll('json_populate_recordset', [
+    [`INSERT INTO jr_items SELECT * FROM json_populate_recordset(NULL::jr_items, $1) RETURNING id, title, tags, embedding, meta`,
+      [JSON.stringify([{ id: 10, title: 'ten', embedding: [0, 1, 0], bogus: 1 }, { id: 11, tags: ['t'], meta: [1] }])]],
+    `SELECT * FROM jsonb_populate_recordset(null::jr_items, '[{"id":3,"title":"c","bogus":1}]')`,
+    `SELECT * FROM jsonb_populate_record(null::jr_items, '{"id":4}')`,
+    `SELECT * FROM json_populate_record(NULL::public.jr_items, '{"id":5,"title":"e"}') AS u`,
+    `SELECT title FROM jsonb_populate_recordset(null::jr_items, '[{"id":3,"title":"c"},{"id":4}]') u WHERE u.id = 3`,
+    `SELECT * FROM jsonb_populate_recordset(null::jr_items, '[{"id":9,"tags":["p","q"]}]') WITH ORDINALITY AS r(a, b)`,
+    `SELECT * FROM json_populate_recordset(null::jr_items, NULL)`,
+    `SELECT * FROM json_populate_record(null::jr_items, NULL)`,
+    `SELECT * FROM json_populate_recordset(null::int, '[{"a":1}]')`,
+    `SELECT * FROM json_populate_recordset(null::nosuch, '[{"a":1}]')`,
+    `SELECT * FROM json_populate_recordset(null::jr_items, '[1]')`,
+    `SELECT * FROM json_populate_recordset(null::jr_items, '{"id":1}')`,
+    `SELECT * FROM json_populate_record(null::jr_items, '[1]')`,
+    `SELECT * FROM jsonb_populate_recordset(null::jr_items, '[{"id":1}]') AS x(a int)`,
   ]);
 });

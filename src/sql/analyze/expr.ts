@@ -551,6 +551,8 @@ export interface ExprScope {
   relationVisible(oid: number): boolean | null;
   /** Catalog lookups by oid (psql's describe functions, reg* output); absent where no database is at hand. */
   catalogLookups?(): CatalogLookups;
+  /** True when `[schema.]name` is a table or view (whose row type PostgreSQL has); absent where no database is at hand. */
+  hasRowType?(schema: string | undefined, name: string): boolean;
   /** The user-defined (enum) type named `name` (unquoted, in schema public), or null; absent where no database is at hand. */
   enumType?(name: string): EnumSqlType | null;
   /** The session's seeded random stream (gen_random_uuid); absent where none is needed. */
@@ -587,7 +589,7 @@ function constValue(c: PgNode): { type: SqlType; value: Value } {
 }
 
 /** Name components of a TypeName -> (type, typmod). */
-export function resolveTypeName(tn: PgNode, enumType?: (name: string) => EnumSqlType | null): { type: SqlType; typmod: number } {
+export function resolveTypeName(tn: PgNode, enumType?: (name: string) => EnumSqlType | null, rowType?: (schema: string | undefined, name: string) => boolean): { type: SqlType; typmod: number } {
   const names: string[] = (tn.names ?? []).map((n: PgNode) => n.String?.sval as string);
   const last = names[names.length - 1] ?? '';
   const base = typeByName(last);
@@ -601,6 +603,10 @@ export function resolveTypeName(tn: PgNode, enumType?: (name: string) => EnumSql
     // `"char"` (the one-byte type) reaches here quoted; plain CHAR is bpchar.
     if (isUnsupportedBuiltinType(last)) {
       throw new PgError(SQLSTATE.feature_not_supported, `type ${last === 'char' ? '"char"' : last} is not supported`, pos(tn.location));
+    }
+    // A table's or view's row type exists in PostgreSQL: not "does not exist".
+    if (names.length <= 2 && rowType?.(names.length === 2 ? names[0] : undefined, last) === true) {
+      throw new PgError(SQLSTATE.feature_not_supported, `composite type "${names.join('.')}" (the row type of a table) is not supported`, pos(tn.location));
     }
     // TypeNameToString: the name as written, qualified, with `[]` for an array type.
     throw new PgError(SQLSTATE.undefined_object, `type "${names.join('.')}${tn.arrayBounds !== undefined ? '[]' : ''}" does not exist`, pos(tn.location));
@@ -739,7 +745,7 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     case 'ColumnRef':
       return analyzeColumnRef(scope, n);
     case 'TypeCast': {
-      const { type, typmod } = resolveTypeName(n.typeName, scope.enumType?.bind(scope));
+      const { type, typmod } = resolveTypeName(n.typeName, scope.enumType?.bind(scope), scope.hasRowType?.bind(scope));
       // ARRAY[]::text[]: an empty constructor takes its type from the cast (transformArrayExpr).
       if (n.arg?.A_ArrayExpr !== undefined && (n.arg.A_ArrayExpr.elements ?? []).length === 0 && isArrayType(type)) {
         return { k: 'const', type, value: new PgArray(elemTypeOf(type), [], []) };

@@ -175,3 +175,12 @@ export function displayRelationName(env: SqlEnv, key: string): string {
   const { name } = env.catalog.splitKey(key);
   return relationIsVisible(env, key) ? quoteIdent(name) : qualifiedRelationName(env, key);
 }
+
+/**
+ * True when `[schema.]name` is a table or view: its row type exists in PostgreSQL (a
+ * composite type of the same name), which vecgres has no values of.
+ */
+export function hasRowType(env: SqlEnv, schema: string | undefined, name: string): boolean {
+  const key = existingRelationKey(env, schema, name);
+  return key !== null && (env.catalog.getTable(key) !== undefined || env.catalog.getView(key) !== undefined);
+}

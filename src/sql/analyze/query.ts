@@ -1366,6 +1366,8 @@ function functionRte(ps: ParseState, rf: PgNode): number {
   const fname: string | undefined = fc?.funcname?.[fc.funcname.length - 1]?.String?.sval;
   const recordArg = fname !== undefined && fc.funcname.length === 1 ? own(RECORD_FUNCTIONS, fname) : undefined;
   if (recordArg !== undefined) return recordFunctionRte(ps, rf, fc, fname!, recordArg);
+  const populateArg = fname !== undefined && fc.funcname.length === 1 ? own(POPULATE_FUNCTIONS, fname) : undefined;
+  if (populateArg !== undefined) return populateFunctionRte(ps, rf, fc, fname!, populateArg);
   if (rf.coldeflist !== undefined) throw pgErr.featureNotSupported('column definition lists');
   if (fname !== undefined && own(JSON_SRFS, fname) !== undefined) return jsonFunctionRte(ps, rf, fc, fname);
   if (fname !== undefined && isWholeSetSrf(fname)) return textFunctionRte(ps, rf, fc, fname);
@@ -1412,6 +1414,57 @@ const RECORD_FUNCTIONS: Readonly<Record<string, 'json' | 'jsonb'>> = {
   json_to_record: 'json', jsonb_to_record: 'jsonb', json_to_recordset: 'json', jsonb_to_recordset: 'jsonb',
 };
 
+/** json[b]_populate_record[set](base, document): their document's type. */
+const POPULATE_FUNCTIONS: Readonly<Record<string, 'json' | 'jsonb'>> = {
+  json_populate_record: 'json', jsonb_populate_record: 'jsonb', json_populate_recordset: 'json', jsonb_populate_recordset: 'jsonb',
+};
+
+/**
+ * `FROM json_populate_recordset(NULL::items, $1)` and the other populate functions: the
+ * columns of the table whose row type the NULL base names, filled from each JSON object as
+ * json_to_recordset fills declared columns (`INSERT INTO items SELECT * FROM
+ * json_populate_recordset(NULL::items, $1)`). Implicitly LATERAL; WITH ORDINALITY allowed.
+ * @throws PgError 42804 when the base's type is no row type, 42704 for an unknown type, 42601
+ *   for a column definition list, 42883 for other arguments; 0A000 for a base that is not a
+ *   NULL constant (its fields would fill the missing members).
+ */
+function populateFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string, docType: 'json' | 'jsonb'): number {
+  const raw = (fc.args ?? []) as PgNode[];
+  const at = typeof fc.location === 'number' && fc.location >= 0 ? { position: fc.location + 1 } : {};
+  if (rf.coldeflist !== undefined) {
+    const loc = (rf.coldeflist as PgNode[])[0]?.ColumnDef?.location;
+    throw new PgError(SQLSTATE.syntax_error, 'a column definition list is redundant for a function returning a named composite type', typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {});
+  }
+  const cast = raw[0]?.TypeCast;
+  if (raw.length !== 2 || cast === undefined || cast.arg?.A_Const?.isnull !== true) {
+    throw pgErr.featureNotSupported(`${fname} without a NULL::table base record`);
+  }
+  const names = ((cast.typeName.names ?? []) as PgNode[]).map((x) => x.String?.sval as string);
+  const key = cast.typeName.arrayBounds === undefined && names.length <= 2 ? existingRelationKey(ps.env, names.length === 2 ? names[0] : undefined, names[names.length - 1]!) : null;
+  const table = key === null ? undefined : ps.env.catalog.getTable(key);
+  if (table === undefined) {
+    // Not a table's row type: a type PostgreSQL has (42804) or none (resolveTypeName's 42704).
+    resolveTypeName(cast.typeName, (n) => ps.enumType(n), (sc, n) => ps.hasRowType(sc, n));
+    throw new PgError(SQLSTATE.datatype_mismatch, `first argument of ${fname} must be a row type`);
+  }
+  const doc = inFunctionScope(ps, () => analyzeExpr(ps, raw[1]!));
+  if (doc.type !== docType && doc.type !== 'unknown') {
+    throw new PgError(SQLSTATE.undefined_function, `function ${fname}(${table.name}, ${typeName(doc.type)}) does not exist`, {
+      hint: 'No function matches the given name and argument types. You might need to add explicit type casts.', ...at,
+    });
+  }
+  const cols = table.def.columns.map((c) => ({ name: c.name, type: c.type as SqlType, typmod: c.typmod }));
+  const { name: alias, cols: aliases } = aliasOf(rf);
+  const refname = alias ?? fname;
+  const ord = rf.ordinality === true;
+  const colNames = renameColumns([...cols.map((c) => c.name), ...(ord ? ['ordinality'] : [])], aliases, refname);
+  const colTypes: SqlType[] = [...cols.map((c) => c.type), ...(ord ? ['int8' as const] : [])];
+  return ps.addRte({
+    kind: 'function', fname, args: [coerceTo(ps, doc, docType, -1)], recordColumns: cols, alias: refname, aliased: alias !== undefined, lateral: true,
+    colNames, colTypes, colTypmods: [...cols.map((c) => c.typmod), ...(ord ? [-1] : [])], ...(ord ? { ordinality: true } : {}),
+  });
+}
+
 /**
  * `FROM jsonb_to_recordset(j) AS x(a int, b text, ...)` and json_to_record[set] /
  * jsonb_to_record: the declared columns, filled per JSON object as exec/json_populate.ts
@@ -1437,7 +1490,7 @@ function recordFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string
   const arg = coerceTo(ps, args[0]!, argType, -1);
   const cols = (rf.coldeflist as PgNode[]).map((d) => {
     const def = d.ColumnDef;
-    const { type, typmod } = resolveTypeName(def.typeName, (n) => ps.enumType(n));
+    const { type, typmod } = resolveTypeName(def.typeName, (n) => ps.enumType(n), (sc, n) => ps.hasRowType(sc, n));
     return { name: def.colname as string, type, typmod };
   });
   const seen = new Set<string>();

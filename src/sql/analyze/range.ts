@@ -21,7 +21,7 @@ import type { Prng } from '../../common/prng.js';
 import type { CatalogLookups, Expr, ExprScope } from './expr.js';
 import { mapOperands, typmodOf, wholeRowJson } from './expr.js';
 import { type SqlType, NAMESPACE_NAMES } from './types.js';
-import { currentSchemas, existingRelationKey, schemaKind } from './namespace.js';
+import { currentSchemas, existingRelationKey, hasRowType, schemaKind } from './namespace.js';
 import { qualifiedNameList } from './regproc.js';
 import { missingColumnHint } from './fuzzy_match.js';
 import type { SelectQuery } from './query.js';
@@ -421,6 +421,10 @@ export class ParseState implements ExprScope {
       const r = it.rti >= 0 ? this.rtable[it.rti] : undefined;
       return it.relVisible && r !== undefined && r.kind === 'relation' && !r.aliased && r.table.name === key;
     });
+  }
+
+  hasRowType(schema: string | undefined, name: string): boolean {
+    return hasRowType(this.env, schema, name);
   }
 
   enumType(name: string): EnumSqlType | null {

@@ -37,6 +37,7 @@ import { assignAddedColumnOids, assignAddedConstraintOids, assignAlteredColumnOi
 import { constraintKeyword, enforceable, createUniqueConstraintIndexes, prepareConstraints, referencingForeignKeys, type PendingConstraint } from './table_constraints.js';
 import { valueToText } from '../analyze/types.js';
 import { columnRefNames, renameColumnRefs, walkRaw } from '../parser/walk.js';
+import { hasRowType } from '../analyze/namespace.js';
 
 /** Functions PostgreSQL marks VOLATILE: a DEFAULT calling one is evaluated per existing row. */
 const VOLATILE = new Set(['random', 'random_normal', 'gen_random_uuid', 'uuidv4', 'uuidv7', 'nextval', 'clock_timestamp', 'timeofday', 'setseed', 'setval']);
@@ -261,7 +262,7 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
   if (last === 'serial' || last === 'serial4' || last === 'bigserial' || last === 'serial8' || last === 'smallserial' || last === 'serial2') {
     throw pgErr.featureNotSupported('ALTER TABLE ... ADD COLUMN of a serial column');
   }
-  const { type, typmod } = resolveTypeName(cd.typeName, (n) => enumTypeOf(env, n));
+  const { type, typmod } = resolveTypeName(cd.typeName, (n) => enumTypeOf(env, n), (sc, n) => hasRowType(env, sc, n));
   if (type === 'unknown' || type === 'timetz') throw pgErr.featureNotSupported(`type ${typeName(type)} in tables`);
   const col: ColumnDef = { name: colname, type, typmod, notNull: false, sequence: null, defaultSql: null };
   const pending: PendingConstraint[] = [];
@@ -466,7 +467,7 @@ function alterColumnType(env: SqlEnv, t: Table, cmd: PgNode): void {
   const col = columnIndex(t, cmd.name);
   const cd = cmd.def.ColumnDef;
   if (cd.collClause !== undefined) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE ... COLLATE');
-  const { type, typmod } = resolveTypeName(cd.typeName, (n) => enumTypeOf(env, n));
+  const { type, typmod } = resolveTypeName(cd.typeName, (n) => enumTypeOf(env, n), (sc, n) => hasRowType(env, sc, n));
   if (type === 'unknown' || type === 'timetz') throw pgErr.featureNotSupported(`type ${typeName(type)} in tables`);
   // Its rows are copied as committed: the transaction's own uncommitted rows are refused.
   if (t.pendingRows > 0) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE of a table the same transaction has written');

@@ -29,6 +29,7 @@ import { buildUniqueChecked, orderedIndexDef, primaryKeyIndex } from './ordered_
 import { ensureXid } from './txn.js';
 import { assignTableOids, enumTypeOf } from './catalog_describe.js';
 import { alterSequenceTx, createIndexTx, createTableTx, dropIndexTx, dropTableTx } from './ddl_txn.js';
+import { hasRowType } from '../analyze/namespace.js';
 
 /**
  * Notices and warnings raised by a statement, returned to the client with the result: each a
@@ -157,7 +158,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
     const names: string[] = cd.typeName.names.map((n: PgNode) => n.String.sval as string);
     const last = names[names.length - 1]!;
     const serial = last === 'serial' || last === 'serial4' || last === 'bigserial' || last === 'serial8';
-    const { type, typmod } = resolveTypeName(cd.typeName, (n) => enumTypeOf(env, n));
+    const { type, typmod } = resolveTypeName(cd.typeName, (n) => enumTypeOf(env, n), (sc, n) => hasRowType(env, sc, n));
     if (type === 'unknown' || type === 'timetz') throw pgErr.featureNotSupported(`type ${typeName(type)} in tables`);
     const col: ColumnDef = { name: colname, type, typmod, notNull: serial, sequence: null, defaultSql: null };
     if (serial) {

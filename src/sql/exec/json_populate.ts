@@ -1,6 +1,6 @@
 /**
  * json_to_record, jsonb_to_record, json_to_recordset and jsonb_to_recordset with a column
- * definition list (PostgreSQL's jsonfuncs.c populate_record_worker / populate_recordset_worker):
+ * definition list, and json[b]_populate_record[set] over a table's row type (PostgreSQL's jsonfuncs.c populate_record_worker / populate_recordset_worker):
  * each JSON object becomes a row of the declared columns, the value of the member named as the
  * column (the last one of a repeated name), converted as populate_record_field converts it:
  *

@@ -62,6 +62,7 @@ import { memories } from '../../kernels/memories.js';
 import { GUC_MEMORY_LIMIT, GUC_SHARED_BUFFERS, SHARED_BUFFERS_BLOCK_BYTES } from '../settings.js';
 import { bufferCache } from '../../storage/buffer_cache.js';
 import { commandTag } from '../parser/command_tag.js';
+import { hasRowType } from '../analyze/namespace.js';
 
 /** pgvector's extension comment (pg_description of extension vector). */
 const VECTOR_EXTENSION_COMMENT = 'vector data type and ivfflat and hnsw access methods';
@@ -704,7 +705,7 @@ function describeModifyingWith(env: SqlEnv, raw: RawStatement, cache: PreparedCa
 function prepareNamed(env: SqlEnv, s: PgNode, cache: PreparedCache): void {
   const tag = Object.keys(s.query)[0]!;
   if (!PREPARABLE.has(tag)) throw pgErr.featureNotSupported(`PREPARE of ${commandTag(tag, s.query[tag])}`);
-  const declared = ((s.argtypes ?? []) as PgNode[]).map((t) => resolveTypeName(t.TypeName, (n) => enumTypeOf(env, n)).type);
+  const declared = ((s.argtypes ?? []) as PgNode[]).map((t) => resolveTypeName(t.TypeName, (n) => enumTypeOf(env, n), (sc, n) => hasRowType(env, sc, n)).type);
   // A key of its own: parse trees are shared by SQL text, and its declared types are its own.
   const raw: RawStatement = { stmt: { [tag]: s.query[tag] }, tag };
   const d = describeStatement(env, raw, declared, cache);

@@ -43,8 +43,12 @@ export class FunctionScanState extends PlanState {
     this.ord = 0;
     const args = this.p.args.map((a) => evalExpr(a, null, this.es));
     if (this.p.recordColumns !== undefined) {
-      // json[b]_to_record[set]: strict, no rows for NULL.
-      this.rows = args[0] === null ? [] : jsonRecordRows(this.p.fname, args[0] as Jsonb | string, this.p.recordColumns, this.es.zone, regCatalog(this.es.env));
+      // A NULL document: no rows from a recordset function; one row of NULLs from a record one
+      // (PostgreSQL's NULL composite result read as a row).
+      const doc = args[args.length - 1];
+      const cols = this.p.recordColumns;
+      this.rows = doc === null ? (this.p.fname.endsWith('recordset') ? [] : [cols.map(() => null)])
+        : jsonRecordRows(this.p.fname, doc as Jsonb | string, cols, this.es.zone, regCatalog(this.es.env));
       this.i = 0;
       return;
     }
