@@ -412,10 +412,6 @@ export function mapOperands(e: Expr, f: (x: Expr) => Expr): Expr {
   }
 }
 
-/**
- * Catalog lookups by object id that functions evaluate at run time (exec/catalog_describe.ts
- * implements them over the live catalog): each returns null for an oid naming nothing.
- */
 /** The access privilege inquiry functions vecgres answers. */
 export type PrivilegeFunction = 'has_table_privilege' | 'has_sequence_privilege' | 'has_column_privilege' | 'has_any_column_privilege'
   | 'has_schema_privilege' | 'has_database_privilege' | 'pg_has_role';
@@ -429,6 +425,10 @@ const PRIVILEGE_OBJECTS: Record<PrivilegeFunction, number> = {
   has_schema_privilege: 1, has_database_privilege: 1, pg_has_role: 1,
 };
 
+/**
+ * Catalog lookups by object id that functions evaluate at run time (exec/catalog_describe.ts
+ * implements them over the live catalog): each returns null for an oid naming nothing.
+ */
 export interface CatalogLookups extends Required<Pick<RegCatalog, 'userType' | 'userTypeOid' | 'enumIn'>> {
   /** A relation's catalog key (storage/schema_def.ts; a system catalog's name), unquoted. */
   relationName(oid: number): string | null;
@@ -2613,8 +2613,9 @@ function srfFieldSelection(scope: ExprScope, n: PgNode): Expr | null {
  */
 export function textSrfCall(scope: ExprScope, name: string, args: Expr[], location: number, overloads?: readonly Overload[]): { call: Expr; rowType: SqlType } {
   // generate_subscripts of an int2vector / oidvector catalog column: its subscripts start at 0.
-  const zeroBased = name === 'generate_subscripts' && args[0] !== undefined && catalogVectorAsArray(scope, args[0]) !== args[0];
-  if (zeroBased) args = [catalogVectorAsArray(scope, args[0]!), ...args.slice(1)];
+  const vector = name === 'generate_subscripts' && args[0] !== undefined ? catalogVectorAsArray(scope, args[0]) : undefined;
+  const zeroBased = vector !== undefined && vector !== args[0];
+  if (zeroBased) args = [vector, ...args.slice(1)];
   const res = resolveOverload(overloads ?? wholeSetSrfOverloads(name, args.map((a) => a.type))!, args.map((a) => a.type), false);
   if (!res.ok) {
     if (!res.ambiguous) throw undefinedFunction(name, args.map((a) => a.type), location);
@@ -4292,12 +4293,11 @@ function arrayConcat(scope: ExprScope, name: 'array_cat' | 'array_append' | 'arr
 /** pg_type oid of `unknown`, the type of an untyped literal (vecgres reads it as text). */
 const UNKNOWN_TYPE_OID = 705;
 
-/** Argument `i` of an oid-taking catalog function (an integer, an oid or a reg* value) as bigint. */
 /**
  * An int2vector / oidvector catalog column (ExprScope.catalogVectorElement) read as the array
  * it is in PostgreSQL (int2vector is an int2 array there), for `x = ANY (indkey)` and
- * `unnest(indkey)`; any other expression unchanged. Subscripts are left out: an int2vector's
- * start at 0, which vecgres' arrays cannot say.
+ * `unnest(indkey)`; any other expression unchanged. Its subscripts start at 0, which vecgres'
+ * arrays cannot say: arraySubscript and generate_subscripts (textSrfCall) shift them.
  */
 function catalogVectorAsArray(scope: ExprScope, e: Expr): Expr {
   if (e.type !== 'text') return e;
@@ -4312,6 +4312,7 @@ function catalogVectorAsArray(scope: ExprScope, e: Expr): Expr {
   };
 }
 
+/** Argument `i` of an oid-taking catalog function (an integer, an oid or a reg* value) as bigint. */
 function oidArg(scope: ExprScope, name: string, args: Expr[], i: number, location: number): Expr {
   if (isOidFamily(args[i]!.type)) return applyArg(scope, args[i]!, 'int8', location);
   return intArg(scope, name, args, i, 'int8', location);

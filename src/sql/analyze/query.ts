@@ -1414,6 +1414,19 @@ const RECORD_FUNCTIONS: Readonly<Record<string, 'json' | 'jsonb'>> = {
   json_to_record: 'json', jsonb_to_record: 'jsonb', json_to_recordset: 'json', jsonb_to_recordset: 'jsonb',
 };
 
+/** PostgreSQL's 42883 for function `fname` over arguments of the types named `argTypes`, at `at`. */
+function noSuchFunction(fname: string, argTypes: readonly string[], at: { position?: number }): PgError {
+  return new PgError(SQLSTATE.undefined_function, `function ${fname}(${argTypes.join(', ')}) does not exist`, {
+    hint: 'No function matches the given name and argument types. You might need to add explicit type casts.', ...at,
+  });
+}
+
+/** The error position of a FROM function's column definition list (its first column), as PostgreSQL reports it. */
+function coldefPosition(rf: PgNode): { position?: number } {
+  const loc = (rf.coldeflist as PgNode[] | undefined)?.[0]?.ColumnDef?.location;
+  return typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {};
+}
+
 /** json[b]_populate_record[set](base, document): their document's type. */
 const POPULATE_FUNCTIONS: Readonly<Record<string, 'json' | 'jsonb'>> = {
   json_populate_record: 'json', jsonb_populate_record: 'jsonb', json_populate_recordset: 'json', jsonb_populate_recordset: 'jsonb',
@@ -1431,10 +1444,7 @@ const POPULATE_FUNCTIONS: Readonly<Record<string, 'json' | 'jsonb'>> = {
 function populateFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string, docType: 'json' | 'jsonb'): number {
   const raw = (fc.args ?? []) as PgNode[];
   const at = typeof fc.location === 'number' && fc.location >= 0 ? { position: fc.location + 1 } : {};
-  if (rf.coldeflist !== undefined) {
-    const loc = (rf.coldeflist as PgNode[])[0]?.ColumnDef?.location;
-    throw new PgError(SQLSTATE.syntax_error, 'a column definition list is redundant for a function returning a named composite type', typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {});
-  }
+  if (rf.coldeflist !== undefined) throw new PgError(SQLSTATE.syntax_error, 'a column definition list is redundant for a function returning a named composite type', coldefPosition(rf));
   const cast = raw[0]?.TypeCast;
   if (raw.length !== 2 || cast === undefined || cast.arg?.A_Const?.isnull !== true) {
     throw pgErr.featureNotSupported(`${fname} without a NULL::table base record`);
@@ -1449,9 +1459,7 @@ function populateFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: stri
   }
   const doc = inFunctionScope(ps, () => analyzeExpr(ps, raw[1]!));
   if (doc.type !== docType && doc.type !== 'unknown') {
-    throw new PgError(SQLSTATE.undefined_function, `function ${fname}(${table.name}, ${typeName(doc.type)}) does not exist`, {
-      hint: 'No function matches the given name and argument types. You might need to add explicit type casts.', ...at,
-    });
+    throw noSuchFunction(fname, [table.name, typeName(doc.type)], at);
   }
   const cols = table.def.columns.map((c) => ({ name: c.name, type: c.type as SqlType, typmod: c.typmod }));
   const { name: alias, cols: aliases } = aliasOf(rf);
@@ -1476,16 +1484,11 @@ function recordFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string
   const at = typeof fc.location === 'number' && fc.location >= 0 ? { position: fc.location + 1 } : {};
   if (rf.coldeflist === undefined) throw new PgError(SQLSTATE.syntax_error, 'a column definition list is required for functions returning "record"', at);
   if (rf.ordinality === true) {
-    const loc = (rf.coldeflist as PgNode[])[0]?.ColumnDef?.location;
-    throw new PgError(SQLSTATE.syntax_error, 'WITH ORDINALITY cannot be used with a column definition list', {
-      hint: 'Put the column definition list inside ROWS FROM().', ...(typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {}),
-    });
+    throw new PgError(SQLSTATE.syntax_error, 'WITH ORDINALITY cannot be used with a column definition list', { hint: 'Put the column definition list inside ROWS FROM().', ...coldefPosition(rf) });
   }
   const args = inFunctionScope(ps, () => ((fc.args ?? []) as PgNode[]).map((a) => analyzeExpr(ps, a)));
   if (args.length !== 1 || (args[0]!.type !== argType && args[0]!.type !== 'unknown')) {
-    throw new PgError(SQLSTATE.undefined_function, `function ${fname}(${args.map((a) => typeName(a.type)).join(', ')}) does not exist`, {
-      hint: 'No function matches the given name and argument types. You might need to add explicit type casts.', ...at,
-    });
+    throw noSuchFunction(fname, args.map((a) => typeName(a.type)), at);
   }
   const arg = coerceTo(ps, args[0]!, argType, -1);
   const cols = (rf.coldeflist as PgNode[]).map((d) => {
@@ -1706,8 +1709,8 @@ function transformJoin(ps: ParseState, j: PgNode): FromResult {
     colExprs,
   };
   // The inputs stay visible to qualified references (unless the join has an alias), not to bare names.
-  // The rows of an outer join's nullable side may be NULL-extended (nullable: whole-row
-  // references to them are refused, vecgres cannot tell such a row from one of NULLs).
+  // The rows of an outer join's nullable side may be NULL-extended (nullable: a whole-row
+  // reference to one is NULL then, which ParseState.resolveColumn tells by a NOT NULL column).
   const side = (items: NsItem[], nullable: boolean): NsItem[] => (nullable ? items.map((it) => ({ ...it, nullable: true })) : items);
   const sides = [...side(left.items, type === 'right' || type === 'full'), ...side(right.items, type === 'left' || type === 'full')];
   const inner = alias !== undefined ? [] : sides.map((it) => ({ ...it, colsVisible: false, lateralOnly: false }));

@@ -100,8 +100,8 @@ export function serialSequenceOf(env: SqlEnv, tableText: string, column: string)
     let rel: Relation | null = null;
     try {
       rel = relationOf(env, { kind: 'name', value: tableText });
-    } catch {
-      rel = null;
+    } catch (e) {
+      if (!(e instanceof PgError)) throw e;
     }
     if (rel === null) throw new PgError(SQLSTATE.undefined_table, `relation "${parts.join('.')}" does not exist`);
     if (!columnExists(env, rel, { kind: 'name', value: column })) throw new PgError(SQLSTATE.undefined_column, `column "${column}" of relation "${rel.display}" does not exist`);

@@ -19,7 +19,7 @@ import type { SqlEnv } from '../env.js';
 import { isOrderedAm } from '../../access/am.js';
 import { PgArray } from '../../types/pgarray.js';
 import { allTypeIo, typeIoByOid } from '../../types/type_io.js';
-import { isArrayType, toInt8, valueToText, type SqlType, typeOid } from '../analyze/types.js';
+import { toInt8, valueToText, type SqlType, typeOid } from '../analyze/types.js';
 import { isEnumSqlType } from '../../types/enum_value.js';
 import { own } from '../../common/own.js';
 import { defaultBtreeOpclass } from './ordered_index.js';
@@ -129,7 +129,7 @@ function opclassOid(env: SqlEnv, d: IndexDef, key: number): number {
     let name = k.opclass;
     if (name === '' || own(BTREE_OPCLASSES, name) === undefined) {
       const type = k.column >= 0 ? env.catalog.peekTable(d.table)?.def.columns[k.column]?.type : undefined;
-      name = type === undefined ? name : isEnumSqlType(type) ? 'enum_ops' : isArrayType(type) ? 'array_ops' : defaultBtreeOpclass(type) ?? name;
+      name = type === undefined ? name : isEnumSqlType(type) ? 'enum_ops' : defaultBtreeOpclass(type) ?? name;
     }
     return own(BTREE_OPCLASSES, name)?.[0] ?? 0;
   }
