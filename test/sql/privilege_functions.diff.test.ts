@@ -109,3 +109,23 @@ test("another role's privileges are 0A000, named (vecgres keeps no grants)", asy
     assert.deepEqual(r.ok ? r : { code: r.code, message: r.message }, { code: '0A000', message: `${what} is not supported` }, sql);
   }
 });
+
+test('a missing schema: 3F000 where PostgreSQL looks a name up strictly, 42P01 through regclass input', async () => {
+  // regclassin looks up with missing_ok since PostgreSQL 16; the functions that read a relation
+  // name as text (RangeVarGetRelid without missing_ok) report the schema.
+  await checkAll('missing schema', [
+    `SELECT 'nosuch.t'::regclass`,
+    `SELECT 'nosuch.t'::regclass::oid`,
+    `SELECT nextval('nosuch.s')`,
+    `SELECT currval('nosuch.s'), setval('nosuch.s', 1)`,
+    `SELECT to_regclass('nosuch.t')`,
+    `SELECT pg_relation_size('nosuch.t')`,
+    `SELECT obj_description('nosuch.t'::regclass, 'pg_class')`,
+    `SELECT pg_get_serial_sequence('nosuch.t', 'id')`,
+    `SELECT pg_get_serial_sequence('public.nosuch', 'id'), pg_get_serial_sequence('pg_catalog.nosuch', 'id')`,
+    `SELECT pg_get_viewdef('nosuch.v')`,
+    `SELECT pg_get_viewdef('public.nosuch_v')`,
+    `SELECT pg_get_viewdef('pt_v') IS NOT NULL`,
+    `SELECT has_column_privilege('nosuch.t', 'x', 'SELECT')`,
+  ]);
+});

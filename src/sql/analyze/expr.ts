@@ -533,9 +533,11 @@ export interface ExprScope {
   /**
    * The oid of relation `name` (`[schema.]relname`, as regclass input reads it): a table's or
    * an index's (pg_class.oid), or a system catalog's fixed one.
-   * @throws PgError 42P01 `relation "name" does not exist`.
+   * @param strict a missing schema is 3F000, as for the functions reading a name as text
+   *   (range.ts regclassOidOf).
+   * @throws PgError 42P01 `relation "name" does not exist`; 3F000 when `strict`.
    */
-  regclassOid(name: string): number;
+  regclassOid(name: string, strict?: boolean): number;
   /**
    * current_schemas(include_implicit): the existing schemas of search_path (an analysis is
    * reused only under the same search_path). Absent where no session is in scope.
@@ -4018,10 +4020,10 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
         const first = args[0]!;
         if (first.type === 'unknown' || isStringType(first.type)) {
           // pg_get_viewdef(text [, bool]), which an untyped literal resolves to (text is the
-          // preferred type): the name read as regclass's input reads it (42P01 for none).
-          const input = regInput(scope, 'regclass');
+          // preferred type): the name looked up as pg_get_viewdef_name does (42P01 for none,
+          // 3F000 for a missing schema).
           const a = [applyArg(scope, first, 'text', location), ...pretty];
-          return { k: 'fn', type: 'text', name, args: a, fn: ([n]) => cat.viewDef(input(n as string)!) };
+          return { k: 'fn', type: 'text', name, args: a, fn: ([n]) => cat.viewDef(scope.regclassOid(n as string, true)) };
         }
         const a = [oidArg(scope, name, args, 0, location), ...pretty];
         return { k: 'fn', type: 'text', name, args: a, fn: ([o]) => cat.viewDef(Number(o)) };

@@ -370,8 +370,8 @@ export class ParseState implements ExprScope {
     throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
   }
 
-  regclassOid(name: string): number {
-    return regclassOidOf(this.env, name);
+  regclassOid(name: string, strict = false): number {
+    return regclassOidOf(this.env, name, strict);
   }
 
   currentSchemas(includeImplicit: boolean): string[] {
@@ -496,10 +496,15 @@ export { typmodOf } from './expr.js';
 /**
  * regclassin over a database's catalog: an optionally schema-qualified relation name
  * (`items`, `public.items`, `"Mixed"`, `pg_class`) to the relation's oid; digits are the oid.
- * @throws PgError 42P01 `relation "x" does not exist`; 0A000 for a pg_catalog relation vecgres
- *   has no oid for (a system view such as pg_locks or pg_stat_activity).
+ * @param strict RangeVarGetRelid's lookup without missing_ok, as the functions taking a relation
+ *   name as text do (has_table_privilege, pg_get_serial_sequence): a missing schema is 3F000.
+ *   regclassin (casts, parameters) looks up with missing_ok since PostgreSQL 16, so a missing
+ *   schema is only a relation that does not exist.
+ * @throws PgError 42P01 `relation "x" does not exist`; 3F000 when `strict` and the schema does
+ *   not exist; 0A000 for a pg_catalog relation vecgres has no oid for (a system view such as
+ *   pg_locks or pg_stat_activity).
  */
-export function regclassOidOf(env: SqlEnv, name: string): number {
+export function regclassOidOf(env: SqlEnv, name: string, strict = false): number {
   // regclassin reads a number as the oid itself, without looking it up.
   if (/^\s*\d+\s*$/.test(name)) return Number(name);
   // An optionally qualified name: dots outside double quotes, unquoted parts folded to lower case.
@@ -508,7 +513,7 @@ export function regclassOidOf(env: SqlEnv, name: string): number {
   if (parts.length === 3 && parts[0] !== 'postgres') throw new PgError(SQLSTATE.feature_not_supported, `cross-database references are not implemented: ${parts.join('.')}`);
   const rel = parts[parts.length - 1]!;
   const schema = parts.length > 1 ? parts[parts.length - 2]! : null;
-  if (schema !== null && !Object.values(NAMESPACE_NAMES).includes(schema) && schemaKind(env, schema) === 'missing') throw new PgError(SQLSTATE.invalid_schema_name, `schema "${schema}" does not exist`);
+  if (strict && schema !== null && !Object.values(NAMESPACE_NAMES).includes(schema) && schemaKind(env, schema) === 'missing') throw new PgError(SQLSTATE.invalid_schema_name, `schema "${schema}" does not exist`);
   if ((schema === null || schema === 'pg_catalog') && CATALOG_OIDS[rel] !== undefined) return CATALOG_OIDS[rel]!;
   // A pg_catalog relation without a fixed oid here (pg_locks, pg_stat_activity, ...): it
   // exists in PostgreSQL, so "does not exist" would be a different answer.

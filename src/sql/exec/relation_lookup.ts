@@ -37,7 +37,7 @@ export function relationOf(env: SqlEnv, arg: PrivilegeArg): Relation | null {
     const view = info === null ? undefined : own(VIRTUAL_VIEWS, `information_schema.${info[1]!}`);
     if (view !== undefined) return { key: null, display: info![1]!, kind: 'catalog', columns: view.map((c) => c.name) };
     try {
-      oid = regclassOidOf(env, arg.value);
+      oid = regclassOidOf(env, arg.value, true);
     } catch (e) {
       // A pg_catalog relation vecgres has no oid for (pg_locks, pg_stats, ...) exists in
       // PostgreSQL, where the superuser holds every privilege on it.

@@ -89,7 +89,7 @@ export function sessionSetval(env: SqlEnv, name: string, value: bigint, called: 
 /**
  * pg_get_serial_sequence(table, column): the sequence OWNED BY the column (serial, identity),
  * schema-qualified, or null (also for a view's, a sequence's, an index's or a catalog's column).
- * @throws PgError 42P01 for a missing relation; 42703 for a missing column.
+ * @throws PgError 42P01 for a missing relation; 3F000 for a missing schema; 42703 for a missing column.
  */
 export function serialSequenceOf(env: SqlEnv, tableText: string, column: string): string | null {
   const { key, parts } = relationKeyOfText(env, tableText);
@@ -101,7 +101,8 @@ export function serialSequenceOf(env: SqlEnv, tableText: string, column: string)
     try {
       rel = relationOf(env, { kind: 'name', value: tableText });
     } catch (e) {
-      if (!(e instanceof PgError)) throw e;
+      // 3F000 (no such schema) and 0A000 come as they are; a missing relation is named below.
+      if (!(e instanceof PgError) || e.code !== SQLSTATE.undefined_table) throw e;
     }
     if (rel === null) throw new PgError(SQLSTATE.undefined_table, `relation "${parts.join('.')}" does not exist`);
     if (!columnExists(env, rel, { kind: 'name', value: column })) throw new PgError(SQLSTATE.undefined_column, `column "${column}" of relation "${rel.display}" does not exist`);
