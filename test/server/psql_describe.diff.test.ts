@@ -5,7 +5,8 @@
  *
  * `\d` covers a table with defaults, NOT NULL, PRIMARY KEY, UNIQUE, CHECK and FOREIGN KEY
  * constraints and HNSW / IVFFlat / B-tree / partial / expression indexes, and each kind of index;
- * a table with dropped columns (whose later columns keep their attnums).
+ * a table with dropped columns (whose later columns keep their attnums). `\du`, `\dn+`, `\dL` and
+ * `\db` read the roles, schema ACLs and comments, languages and tablespaces.
  *
  * Where PostgreSQL 18 (PGlite) itself cannot answer psql 15 (`\l` asks for
  * pg_database.daticulocale, which PostgreSQL 17 renamed), vecgres fails the same way.
@@ -98,6 +99,9 @@ function psql(port: number, command: string): Promise<string> {
   });
 }
 
+// Roles (\du reads pg_auth_members, \du+ shobj_description), schemas with their ACLs and
+// comments, languages (\dL joins pg_description on tableoid) and tablespaces.
+const ROLES_AND_SCHEMAS = ['\\du', '\\dg', '\\du+', '\\du postgres', '\\dg pg_*', '\\dn+', '\\dnS', '\\dL', '\\db'];
 const DESCRIBE = [
   '\\d', '\\d items', '\\d+ items', '\\d docs', '\\d+ docs', '\\d parent', '\\d notes', '\\d nosuch', '\\d items_pkey', '\\d+ items_pkey',
   '\\d items_hnsw', '\\d+ items_hnsw', '\\d docs_ivf', '\\d docs_part', '\\d docs_expr', '\\d+ docs_half', '\\d docs_category_title_key',
@@ -107,7 +111,7 @@ const DESCRIBE = [
   '\\d tagged', '\\d+ tagged',
   '\\d shrunk', '\\d+ shrunk', '\\d shrunk_cf', '\\d shrunk_e_key',
 ];
-for (const command of ['\\dt', '\\di', '\\dn', '\\dx', '\\dt items', '\\di items*', '\\dt nosuch', ...DESCRIBE]) {
+for (const command of ['\\dt', '\\di', '\\dn', '\\dx', '\\dt items', '\\di items*', '\\dt nosuch', ...DESCRIBE, ...ROLES_AND_SCHEMAS]) {
   test(`psql ${command} prints what PostgreSQL prints`, { skip: PSQL === undefined && 'psql is not installed' }, async () => {
     const theirs = await psql(theirPort, command);
     const mine = await psql(ours.port, command);

@@ -34,8 +34,9 @@ test('every system view has PostgreSQL\'s columns, in order, with their types', 
       if (c === undefined) return;
       // The declared PostgreSQL type is PostgreSQL's; the value type is vecgres' stand-in.
       if (typnames.get(f.dataTypeID) !== c.pgType) problems.push(`${view}.${f.name}: declared ${c.pgType}, PostgreSQL ${typnames.get(f.dataTypeID)}`);
-      // A name, "char", int2vector or oidvector column is reported as PostgreSQL's type (its values are text).
-      const shown: Record<string, number> = { name: 19, char: 18, int2vector: 22, oidvector: 30 };
+      // A name, "char", int2vector, oidvector or aclitem[] column is reported as PostgreSQL's type
+      // (its values are text, or text[]).
+      const shown: Record<string, number> = { name: 19, char: 18, int2vector: 22, oidvector: 30, _aclitem: 1034 };
       const expected = shown[c.pgType] ?? TYPE_OID[c.type];
       if (ours.fields[i]?.dataTypeID !== expected) problems.push(`${view}.${f.name}: type oid ${ours.fields[i]?.dataTypeID}`);
       if (c.type === c.pgType && f.dataTypeID !== ours.fields[i]?.dataTypeID) problems.push(`${view}.${f.name}: ${ours.fields[i]?.dataTypeID} vs ${f.dataTypeID}`);

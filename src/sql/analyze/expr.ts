@@ -4,6 +4,7 @@
  * a result type and an implementation, literals are coerced to the type their context needs,
  * and parameter types are inferred from the other operand (as PostgreSQL does for `$n`).
  */
+import { roleByOid } from './roles.js';
 import { own } from '../../common/own.js';
 import { readsClock } from '../../types/datetime.js';
 import {
@@ -55,7 +56,7 @@ import {
   elementEquality, elementComparator, arrayCat, arrayPush, arrayPosition, arrayPositions, arrayRemove, arrayReplace, arrayDims, stringToArray,
 } from './array_ops.js';
 import { prettyStoredExpr } from '../parser/deparse_raw.js';
-import { CATALOG_OIDS } from './system_views.js';
+import { CATALOG_OIDS, DEFAULT_TABLESPACE, GLOBAL_TABLESPACE, SHARED_DESCRIPTIONS } from './system_views.js';
 import { format as formatText, quoteLiteral, quoteNullable } from '../../types/text_funcs.js';
 import { Interval, intervalNeg } from '../../types/interval.js';
 import {
@@ -3834,12 +3835,34 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       const without = list(false);
       return foldConstants(scope, { k: 'fn', type: 'text[]', name, args: [arg], fn: ([b]) => (b as boolean ? withImplicit : without) });
     }
+    case 'shobj_description': {
+      // A SQL function over pg_shdescription, whose rows never change in vecgres (no COMMENT ON
+      // DATABASE, ROLE or TABLESPACE): the catalog named by its pg_catalog table name.
+      if (args.length !== 2) throw undefinedFunction(name, types(), location);
+      const a = [oidArg(scope, name, args, 0, location), applyArg(scope, args[1]!, 'text', location)];
+      if (a[1]!.type !== 'text') throw undefinedFunction(name, types(), location);
+      return foldConstants(scope, { k: 'fn', type: 'text', name, args: a, fn: ([o, c]) => {
+        const classoid = CATALOG_OIDS[c as string];
+        return SHARED_DESCRIPTIONS.find((r) => r[0] === Number(o) && r[1] === classoid)?.[2] ?? null;
+      } });
+    }
+    case 'pg_tablespace_location': {
+      // Every relation is in pg_default, which like pg_global lives in the data directory
+      // itself (''); another oid names no pg_tblspc link, PostgreSQL's 58P01.
+      if (args.length !== 1) throw undefinedFunction(name, types(), location);
+      const a = oidArg(scope, name, args, 0, location);
+      return { k: 'op1', type: 'text', arg: a, fn: (v) => {
+        const oid = Number(v);
+        if (oid === 0 || oid === DEFAULT_TABLESPACE || oid === GLOBAL_TABLESPACE) return '';
+        throw new PgError('58P01', `could not stat file "pg_tblspc/${oid}": No such file or directory`);
+      } };
+    }
     case 'pg_get_userbyid': {
-      // The two roles PostgreSQL's catalogs name: the bootstrap superuser and pg_database_owner.
+      // The roles of roles.ts: the bootstrap superuser and PostgreSQL's predefined roles.
       if (args.length !== 1) throw undefinedFunction(name, types(), location);
       const a = applyArg(scope, args[0]!, 'int8', location);
       if (a.type !== 'int8') throw undefinedFunction(name, types(), location);
-      return foldConstants(scope, { k: 'op1', type: 'text', arg: a, fn: (v) => (Number(v) === 10 ? SESSION_USER : Number(v) === 6171 ? 'pg_database_owner' : `unknown (OID=${Number(v)})`) });
+      return foldConstants(scope, { k: 'op1', type: 'text', arg: a, fn: (v) => roleByOid(Number(v))?.name ?? `unknown (OID=${Number(v)})` });
     }
     case 'cardinality':
     case 'array_ndims':

@@ -180,10 +180,12 @@ export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType; pgType
 };
 
 /** PostgreSQL's OIDs of the catalog types vecgres keeps as text (Target.shownTypeOid). */
-const SHOWN_TYPE_OIDS: Record<string, number> = { name: 19, char: 18, int2vector: 22, oidvector: 30 };
+const SHOWN_TYPE_OIDS: Record<string, number> = { name: 19, char: 18, int2vector: 22, oidvector: 30, _aclitem: 1034 };
 
 /** The functions of type name vecgres has (current_schema(), current_database(), ...). */
 const NAME_FUNCTIONS: ReadonlySet<string> = new Set(['current_schema', 'current_database', 'current_user', 'session_user', 'current_role', 'user', 'current_catalog']);
+/** The functions of type name that take arguments. */
+const NAME_FUNCTIONS_WITH_ARGS: ReadonlySet<string> = new Set(['pg_get_userbyid']);
 
 /**
  * True when raw expression `n` calls a function returning name (`current_schema()`, `CURRENT_USER`):
@@ -193,8 +195,9 @@ function callReturnsName(n: PgNode): boolean {
   const fc = n?.FuncCall;
   if (fc !== undefined) {
     const parts = (fc.funcname as PgNode[]).map((x) => x.String?.sval as string);
-    return (parts.length === 1 || (parts.length === 2 && parts[0] === 'pg_catalog')) && NAME_FUNCTIONS.has(parts[parts.length - 1]!)
-      && fc.over === undefined && (fc.args ?? []).length === 0;
+    const fname = parts[parts.length - 1]!;
+    return (parts.length === 1 || (parts.length === 2 && parts[0] === 'pg_catalog')) && fc.over === undefined
+      && (NAME_FUNCTIONS.has(fname) ? (fc.args ?? []).length === 0 : NAME_FUNCTIONS_WITH_ARGS.has(fname) && (fc.args ?? []).length === 1);
   }
   const svf = n?.SQLValueFunction;
   return svf !== undefined && ['SVFOP_CURRENT_USER', 'SVFOP_SESSION_USER', 'SVFOP_CURRENT_ROLE', 'SVFOP_USER', 'SVFOP_CURRENT_SCHEMA', 'SVFOP_CURRENT_CATALOG'].includes(svf.op);

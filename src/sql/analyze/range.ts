@@ -248,7 +248,11 @@ export class ParseState implements ExprScope {
         if (usable.length === 1) {
           const it = usable[0]!;
           const i = it.colNames.indexOf(name);
-          if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column ${rel}.${name} does not exist`, { ...this.columnHint(rel, name), ...pos(location) });
+          if (i < 0) {
+            const sys = name === 'tableoid' ? p.tableoidOf(it, location) : null;
+            if (sys !== null) return sys;
+            throw new PgError(SQLSTATE.undefined_column, `column ${rel}.${name} does not exist`, { ...this.columnHint(rel, name), ...pos(location) });
+          }
           return withLoc(shiftLevels(it.colExprs[i]!, up), location);
         }
         if (hidden === null && found.length > 0) hidden = found[0]!;
@@ -292,6 +296,12 @@ export class ParseState implements ExprScope {
         hit = it.colExprs[i]!;
       }
       if (hit !== null) return withLoc(shiftLevels(hit, up), location);
+      if (name === 'tableoid') {
+        // The system column, of every relation in scope at this level (ambiguous with two).
+        const owners = p.namespace.filter((it) => it.colsVisible && p!.visible(it) && p!.tableoidOf(it, location, true) !== null);
+        if (owners.length > 1) throw new PgError(SQLSTATE.ambiguous_column, `column reference "${name}" is ambiguous`, pos(location));
+        if (owners.length === 1) return p.tableoidOf(owners[0]!, location)!;
+      }
     }
     for (let p: ParseState | null = this; p !== null; p = p.parent) {
       const hidden = p.namespace.find((it) => it.colsVisible && !p!.visible(it) && it.colNames.includes(name) && it.refname !== null);
@@ -328,6 +338,22 @@ export class ParseState implements ExprScope {
       return wholeRowJson(as, it.colNames, exprs, undefined, presence, rowType);
     }
     throw new PgError(SQLSTATE.undefined_column, `column "${name}" does not exist`, { ...this.columnHint(null, name), ...pos(location) });
+  }
+
+  /**
+   * System column `tableoid` of namespace item `it`: the oid of the table or system catalog it
+   * scans, a constant (null for an item of another kind: a view, a subquery, a join, a
+   * function, which have no system columns). `probe`: only say whether it has one.
+   * @throws PgError 0A000 on the nullable side of an outer join (the column would be NULL in a
+   *   NULL-extended row).
+   */
+  tableoidOf(it: NsItem, location: number, probe = false): Expr | null {
+    const rte = it.rti < 0 ? undefined : this.rtable[it.rti];
+    const oid = rte?.kind === 'relation' ? this.env.stats.relOid(rte.table.name) : rte?.kind === 'virtual' ? CATALOG_OIDS[rte.name] : undefined;
+    if (oid === undefined) return null;
+    if (probe) return { k: 'const', type: 'oid', value: oid };
+    if (it.nullable === true) throw pgErr.featureNotSupported('tableoid of the nullable side of an outer join');
+    return { k: 'const', type: 'oid', value: oid, loc: location };
   }
 
   /** errorMissingColumn's fuzzy hint over the range tables of this level and the enclosing ones. */

@@ -103,7 +103,13 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
   pg_collation: cols(`oid:oid collname:name collnamespace:oid collowner:oid collprovider:char collisdeterministic:bool
     collencoding:int4 collcollate:text collctype:text colllocale:text collicurules:text collversion:text`),
   pg_roles: cols(`rolname:name rolsuper:bool rolinherit:bool rolcreaterole:bool rolcreatedb:bool rolcanlogin:bool
-    rolreplication:bool rolconnlimit:int4 rolpassword:text rolvaliduntil:timestamptz rolbypassrls:bool rolconfig:_text oid:oid`),
+    rolreplication:bool rolconnlimit:int4 rolpassword:text rolvaliduntil:timestamptz=timestamptz rolbypassrls:bool rolconfig:_text oid:oid`),
+  pg_authid: cols(`oid:oid rolname:name rolsuper:bool rolinherit:bool rolcreaterole:bool rolcreatedb:bool rolcanlogin:bool
+    rolreplication:bool rolbypassrls:bool rolconnlimit:int4 rolpassword:text rolvaliduntil:timestamptz=timestamptz`),
+  pg_auth_members: cols('oid:oid roleid:oid member:oid grantor:oid admin_option:bool inherit_option:bool set_option:bool'),
+  pg_language: cols('oid:oid lanname:name lanowner:oid lanispl:bool lanpltrusted:bool lanplcallfoid:oid laninline:oid lanvalidator:oid lanacl:_aclitem'),
+  pg_tablespace: cols('oid:oid spcname:name spcowner:oid spcacl:_aclitem spcoptions:_text'),
+  pg_shdescription: cols('objoid:oid classoid:oid description:text'),
   // Catalogs of objects vecgres does not have (row-level security policies, extended
   // statistics, publications, triggers, inheritance): always empty; psql's \d reads them.
   pg_policy: cols('oid:oid polname:name polrelid:oid polcmd:char polpermissive:bool polroles:_oid polqual:pg_node_tree polwithcheck:pg_node_tree'),
@@ -123,6 +129,17 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
     tuples_done:int8 partitions_total:int8 partitions_done:int8`),
 };
 
+/** pg_shdescription's rows (objoid, classoid, description): initdb's comments on the databases. */
+export const SHARED_DESCRIPTIONS: readonly [number, number, string][] = [
+  [1, 1262, 'default template for new databases'],
+  [4, 1262, 'unmodifiable empty database'],
+  [5, 1262, 'default administrative connection database'],
+];
+
+/** pg_tablespace's two rows' oids: every relation is in pg_default; pg_global holds the shared catalogs. */
+export const DEFAULT_TABLESPACE = 1663;
+export const GLOBAL_TABLESPACE = 1664;
+
 /**
  * The fixed oids of the system catalogs (pg_class.oid in PostgreSQL 18, the same in every
  * database), for `'pg_catalog.pg_extension'::regclass` and pg_description.classoid.
@@ -132,6 +149,7 @@ export const CATALOG_OIDS: Record<string, number> = {
   pg_constraint: 2606, pg_description: 2609, pg_index: 2610, pg_namespace: 2615, pg_opclass: 2616, pg_extension: 3079,
   pg_collation: 3456, pg_policy: 3256, pg_statistic_ext: 3381, pg_publication: 6104, pg_publication_namespace: 6237,
   pg_publication_rel: 6106, pg_trigger: 2620, pg_inherits: 2611, pg_authid: 1260, pg_sequence: 2224, pg_depend: 2608, pg_enum: 3501,
+  pg_auth_members: 1261, pg_language: 2612, pg_tablespace: 1213, pg_shdescription: 2396,
 };
 
 /**

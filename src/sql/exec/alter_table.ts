@@ -11,6 +11,7 @@
  * savepoint) or a crash before the commit record leaves the table as it was. DROP COLUMN and
  * ALTER COLUMN ... TYPE must be the statement's only subcommand.
  */
+import { checkNotSystemColumn } from './relation_lookup.js';
 import { relationKey, shownName } from '../../storage/schema_def.js';
 import { foldClockLiterals } from '../analyze/clock_literals.js';
 import { addPrimaryKey } from './primary_key.js';
@@ -250,6 +251,7 @@ function dropConstraint(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): v
 function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
   const cd = cmd.def.ColumnDef;
   const colname: string = cd.colname;
+  checkNotSystemColumn(colname);
   if (t.columnIndex(colname) >= 0) {
     if (cmd.missing_ok === true) {
       notices.push(notice(SQLSTATE.duplicate_column, `column "${colname}" of relation "${t.name}" already exists, skipping`));
@@ -753,6 +755,7 @@ export function renameRelation(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
   const col = t.columnIndex(from);
   if (col < 0) throw new PgError(SQLSTATE.undefined_column, `column "${from}" does not exist`);
+  checkNotSystemColumn(to);
   if (t.columnIndex(to) >= 0) throw new PgError(SQLSTATE.duplicate_column, `column "${to}" of relation "${t.name}" already exists`);
   for (const d of env.catalog.indexesOf(t.name)) {
     if (d.keys.some((k) => k.expr !== null && columnsNamed(k.expr).has(from)) || (d.predicate !== null && columnsNamed(d.predicate).has(from))) {

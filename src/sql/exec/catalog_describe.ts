@@ -12,9 +12,10 @@
  * prints it in ruleutils' pretty form when asked (implicit casts PostgreSQL's analysis adds,
  * as in `price > 0::numeric`, are not shown).
  */
+import { ROLES } from '../analyze/roles.js';
 import { viewDefinitionText } from './views.js';
 import type { IndexDef } from '../../storage/catalog.js';
-import { attnumOf, columnOfAttnum, notNullConstraintName, type ColumnDef, type FkAction, type Table, type Value } from '../../storage/table.js';
+import { attnumOf, notNullConstraintName, type ColumnDef, type FkAction, type Table, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { PgArray } from '../../types/pgarray.js';
 import { TYPE_OID, type SqlType, type RegCatalog, type RegNames, isArrayType, elemTypeOf, formatType, typeOid, typeName } from '../analyze/types.js';
@@ -32,7 +33,7 @@ import { quoteIdent } from '../parser/parse.js';
 import { figureColname } from '../analyze/query.js';
 import type { CatalogLookups } from '../analyze/expr.js';
 import { CATALOG_OIDS } from '../analyze/system_views.js';
-import { EXTENSIONS, namespaceOid } from './system_views.js';
+import { namespaceOid, systemViewRows } from './system_views.js';
 import { objectKey } from '../stats/store.js';
 import { hasPrivilege } from './privileges.js';
 
@@ -377,12 +378,20 @@ export function collationRows(): Value[][] {
   return [row(100, 'default', 'd', null), row(950, 'C', 'c', 'C'), row(951, 'POSIX', 'c', 'POSIX'), row(962, 'ucs_basic', 'b', null)];
 }
 
-/** pg_roles' rows: the roles vecgres' catalogs name (the bootstrap superuser and pg_database_owner). */
+/** pg_roles' rows (analyze/roles.ts): the superuser has every attribute, the predefined roles none; passwords show as `********`. */
 export function rolesRows(): Value[][] {
-  return [
-    ['postgres', true, true, true, true, true, true, -1, '********', null, true, null, BOOTSTRAP_SUPERUSER],
-    ['pg_database_owner', false, true, false, false, false, false, -1, '********', null, false, null, 6171],
-  ];
+  return ROLES.map((r) => {
+    const s = r.superuser;
+    return [r.name, s, true, s, s, s, s, -1, '********', null, s, null, r.oid];
+  });
+}
+
+/** pg_authid's rows: pg_roles' attributes, with no password stored (vecgres keeps the server's outside the catalog). */
+export function authidRows(): Value[][] {
+  return ROLES.map((r) => {
+    const s = r.superuser;
+    return [r.oid, r.name, s, true, s, s, s, s, s, -1, null, null];
+  });
 }
 
 /** The index whose pg_class oid is `oid`, or undefined. */
@@ -639,29 +648,23 @@ export function catalogLookups(env: SqlEnv): CatalogLookups {
       const v = env.catalog.viewsVisible().find((x) => env.stats.relOid(x.name) === oid);
       return v === undefined ? null : viewDefinitionText(v);
     },
-    objDescription: (oid, catalog) => {
-      if (catalog === 'pg_extension') return EXTENSIONS.find((e) => e.oid === oid)?.comment ?? null;
-      if (catalog === 'pg_type') {
-        const d = env.catalog.enumTypeByOid(oid);
-        if (d !== undefined) return d.oid === oid ? d.comment ?? null : null;
-        return env.catalog.getExtension('vector') === undefined ? null : PGVECTOR_TYPE_COMMENTS[oid] ?? null;
-      }
-      if (catalog !== 'pg_class') return null;
-      const t = env.catalog.tableNames().find((n) => env.stats.relOid(n) === oid);
-      if (t === undefined) return env.catalog.allIndexes().find((d) => env.stats.relOid(d.name) === oid)?.comment ?? null;
-      return env.catalog.getTable(t)?.def.comment ?? null;
-    },
-    colDescription: (oid, attnum) => {
-      const t = env.catalog.tableNames().find((n) => env.stats.relOid(n) === oid);
-      const def = t === undefined ? undefined : env.catalog.getTable(t)?.def;
-      return def === undefined ? null : (def.columns[columnOfAttnum(def, attnum)]?.comment ?? null);
-    },
+    // PostgreSQL's obj_description and col_description are SQL functions over pg_description:
+    // read its rows, so both answer what the catalog lists.
+    objDescription: (oid, catalog) => describedBy(env, oid, CATALOG_OIDS[catalog], 0),
+    colDescription: (oid, attnum) => describedBy(env, oid, CATALOG_OIDS['pg_class'], attnum),
     hasPrivilege: (fn, role, objects, privileges) => hasPrivilege(env, fn, role, objects, privileges),
     isPublishable: (oid) => {
       if (env.catalog.tableNames().some((t) => env.stats.relOid(t) === oid)) return true;
       return indexByOid(env, oid) !== undefined ? false : null;
     },
   };
+}
+
+/** pg_description's comment on object `objoid` of catalog `classoid` (objsubid `subid`), or null. */
+function describedBy(env: SqlEnv, objoid: number, classoid: number | undefined, subid: number): string | null {
+  if (classoid === undefined) return null;
+  const row = systemViewRows(env, 'pg_description')!.find((r) => r[0] === objoid && r[1] === classoid && r[2] === subid);
+  return row === undefined ? null : (row[3] as string);
 }
 
 /**

@@ -4,6 +4,7 @@
  * (named by the column list, else by the output's name; `unknown` literals become text, as
  * PostgreSQL resolves them), and the query's rows are written in the statement's transaction.
  */
+import { checkNotSystemColumn } from './relation_lookup.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { ColumnDef, ColumnType, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -69,6 +70,7 @@ export function createTableAs(env: SqlEnv, s: PgNode, notices: Notices): number 
     if (seen.has(c.name)) throw new PgError(SQLSTATE.duplicate_column, `column "${c.name}" specified more than once`);
     seen.add(c.name);
   }
+  for (const c of columns) checkNotSystemColumn(c.name);
   // The rows are read before the table exists (the query cannot see it).
   const plan = into.skipData === true ? null : planSelect(env, query, params);
   // A planning of the prepared statement pg_prepared_statements counts, as PostgreSQL's

@@ -4,6 +4,7 @@
  * methods, never imported). Every change belongs to the session's transaction and is undone
  * with it (ddl_txn.ts).
  */
+import { checkNotSystemColumn } from './relation_lookup.js';
 import { analyzeGeneration, requireStored } from './generated_columns.js';
 import { expandTableLike } from './table_like.js';
 import { foldClockLiterals } from '../analyze/clock_literals.js';
@@ -233,6 +234,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
     }
     columns.push(col);
   }
+  for (const c of columns) checkNotSystemColumn(c.name);
   for (const c of tableConstraints) {
     if (c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_FOREIGN') {
       pending.push({ node: c, column: null });

@@ -11,6 +11,7 @@
  * PostgreSQL 18's VIRTUAL generated columns (its default when neither keyword is written) are
  * refused with 0A000.
  */
+import { SYSTEM_COLUMNS } from './relation_lookup.js';
 import { PgError, SQLSTATE, pgErr, pos } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -27,7 +28,7 @@ import { callsMutableFunction, callsStableByType } from './index_def.js';
 const CLAUSE = 'column generation expression';
 
 /** System columns: PostgreSQL refuses them in a generation expression (tableoid aside). */
-const SYSTEM_COLUMNS = new Set(['ctid', 'xmin', 'xmax', 'cmin', 'cmax']);
+const GENERATION_SYSTEM_COLUMNS = new Set(SYSTEM_COLUMNS.filter((n) => n !== 'tableoid'));
 
 /** True when column `c` is a generated column. */
 export function isGenerated(c: ColumnDef): boolean {
@@ -66,7 +67,7 @@ export function analyzeGeneration(env: SqlEnv, table: Table, col: number, raw: P
         ...pos(n.location),
       });
     }
-    if (last !== undefined && SYSTEM_COLUMNS.has(last) && table.columnIndex(last) < 0) {
+    if (last !== undefined && GENERATION_SYSTEM_COLUMNS.has(last) && table.columnIndex(last) < 0) {
       throw new PgError(SQLSTATE.invalid_column_reference, `cannot use system column "${last}" in ${CLAUSE}`, pos(n.location));
     }
   });

@@ -8,14 +8,15 @@
  * privilege string are valid. What stays is what PostgreSQL checks before its answer, in its
  * order: the role (42704 for an unknown name), the object (42P01, 3F000, 3D000, 42703, 42809;
  * NULL for an oid or column number that names nothing, where PostgreSQL returns NULL), and the
- * privilege string (22023). Inquiries about another role (`public`, `pg_database_owner`, an
- * predefined `pg_*` role, an unknown role oid) are 0A000: their answers depend on grants
- * vecgres does not keep.
+ * privilege string (22023). Inquiries about another role's privileges (`public`, a predefined
+ * `pg_*` role such as `pg_read_all_data`, an unknown role oid) are 0A000: their answers depend
+ * on grants and memberships vecgres does not keep. The roles are analyze/roles.ts'.
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { SqlEnv } from '../env.js';
 import type { PrivilegeArg, PrivilegeFunction } from '../analyze/expr.js';
 import { schemaKind } from '../analyze/namespace.js';
+import { SUPERUSER, roleByName } from '../analyze/roles.js';
 import { columnExists, relationOf } from './relation_lookup.js';
 
 /** The privilege names each function accepts (acl.c's convert_*_priv_string maps). */
@@ -29,10 +30,6 @@ const PRIVILEGES: Record<PrivilegeFunction, readonly string[]> = {
   pg_has_role: ['MEMBER', 'USAGE', 'SET'],
 };
 
-/** The one role: the session user, a superuser. */
-const SUPERUSER = { name: 'postgres', oid: 10 };
-/** The other roles pg_roles lists. */
-const OTHER_ROLES = new Set(['pg_database_owner']);
 /** The database's name (current_database()). */
 const DATABASE = 'postgres';
 
@@ -60,7 +57,7 @@ function checkRole(role: PrivilegeArg | null): void {
   if (role === null) return;
   if (role.kind === 'name') {
     if (role.value === SUPERUSER.name) return;
-    if (!OTHER_ROLES.has(role.value) && role.value !== 'public' && !role.value.startsWith('pg_')) throw new PgError(SQLSTATE.undefined_object, `role "${role.value}" does not exist`);
+    if (roleByName(role.value) === undefined && role.value !== 'public') throw new PgError(SQLSTATE.undefined_object, `role "${role.value}" does not exist`);
     throw pgErr.featureNotSupported(`privileges of role "${role.value}"`);
   }
   if (role.value !== SUPERUSER.oid) throw pgErr.featureNotSupported(`privileges of role with OID ${role.value}`);
@@ -87,11 +84,8 @@ export function hasPrivilege(env: SqlEnv, fn: PrivilegeFunction, role: Privilege
       checkPrivilegeString(fn, privileges);
       return true;
     case 'pg_has_role':
-      if (obj.kind === 'name' && obj.value !== SUPERUSER.name && !OTHER_ROLES.has(obj.value)) {
-        // PostgreSQL's predefined roles (pg_monitor, pg_read_all_data, ...) exist there.
-        if (obj.value.startsWith('pg_')) throw pgErr.featureNotSupported(`role "${obj.value}"`);
-        throw new PgError(SQLSTATE.undefined_object, `role "${obj.value}" does not exist`);
-      }
+      // The superuser is a member of every role, the predefined ones included.
+      if (obj.kind === 'name' && roleByName(obj.value) === undefined) throw new PgError(SQLSTATE.undefined_object, `role "${obj.value}" does not exist`);
       checkPrivilegeString(fn, privileges);
       return true;
     default: {

@@ -14,7 +14,16 @@ import { SEQUENCE_COLUMNS, VIRTUAL_VIEWS } from '../analyze/query.js';
 import { relationNameByOid } from './catalog_describe.js';
 
 /** System column names, by attnum from -1 (ctid) to -6 (tableoid). */
-const SYSTEM_COLUMNS = ['ctid', 'xmin', 'cmin', 'xmax', 'cmax', 'tableoid'];
+export const SYSTEM_COLUMNS: readonly string[] = ['ctid', 'xmin', 'cmin', 'xmax', 'cmax', 'tableoid'];
+
+/**
+ * PostgreSQL's check that a new table column does not take a system column's name
+ * (CheckAttributeNamesTypes, check_for_column_name_collision).
+ * @throws PgError 42701 `column name "xmin" conflicts with a system column name`.
+ */
+export function checkNotSystemColumn(name: string): void {
+  if (SYSTEM_COLUMNS.includes(name)) throw new PgError(SQLSTATE.duplicate_column, `column name "${name}" conflicts with a system column name`);
+}
 
 /** A relation named by text or oid: its catalog key (null: a system catalog vecgres has no oid for) and kind. */
 export interface Relation {

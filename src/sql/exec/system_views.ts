@@ -24,14 +24,15 @@ import { isEnumSqlType } from '../../types/enum_value.js';
 import { own } from '../../common/own.js';
 import { defaultBtreeOpclass } from './ordered_index.js';
 import { SEQUENCE_TYPE_NAME } from '../../storage/sequence.js';
-import { CATALOG_OIDS } from '../analyze/system_views.js';
+import { CATALOG_OIDS, DEFAULT_TABLESPACE, GLOBAL_TABLESPACE, SHARED_DESCRIPTIONS } from '../analyze/system_views.js';
 import { informationSchemaRows } from './information_schema.js';
 import { pgLocksRows } from './lock_status.js';
 import { statActivityRows } from './stat_activity.js';
 import { preparedStatementsRows } from './prepared_statements_view.js';
 import { cursorsRows } from './cursors.js';
 import type { ColumnStats } from '../stats/store.js';
-import { PGVECTOR_TYPE_COMMENTS, attrdefRows, attributeRows, collationRows, constraintRows, indexExprsText, rolesRows, triggerRows } from './catalog_describe.js';
+import { PGVECTOR_TYPE_COMMENTS, attrdefRows, attributeRows, authidRows, collationRows, constraintRows, indexExprsText, rolesRows, triggerRows } from './catalog_describe.js';
+import { ROLE_MEMBERSHIPS } from '../analyze/roles.js';
 
 const NS_CATALOG = 11;
 const NS_PUBLIC = 2200;
@@ -68,6 +69,24 @@ const TYPE_CATEGORY: Record<string, [string, string]> = {
   numeric: ['N', 'i'], uuid: ['U', 'c'], jsonb: ['U', 'i'], date: ['D', 'i'], timestamp: ['D', 'd'], timestamptz: ['D', 'd'],
   interval: ['T', 'd'],
 };
+/** initdb's ACLs of pg_catalog and information_schema, and of public (owned by pg_database_owner). */
+const SYSTEM_SCHEMA_ACL = new PgArray('text', [2], ['postgres=UC/postgres', '=U/postgres']);
+const PUBLIC_SCHEMA_ACL = new PgArray('text', [2], ['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner']);
+/** pg_description's comments on the built-in schemas. */
+const SCHEMA_COMMENTS: readonly [number, string][] = [[NS_CATALOG, 'system catalog schema'], [99, 'reserved schema for TOAST tables'], [NS_PUBLIC, 'standard public schema']];
+/**
+ * pg_language's rows (PostgreSQL 18's oids; plpgsql's as PGlite's initdb assigns it): the
+ * handler, inline and validator functions' oids, and pg_description's comments. vecgres runs
+ * none of these languages' functions (CREATE FUNCTION and DO are 0A000); the rows say what a
+ * PostgreSQL database holds, as pg_extension's plpgsql row does.
+ */
+const LANGUAGES = [
+  { oid: 12, name: 'internal', trusted: false, handler: 0, inline: 0, validator: 2246, comment: 'built-in functions' },
+  { oid: 13, name: 'c', trusted: false, handler: 0, inline: 0, validator: 2247, comment: 'dynamically-loaded C functions' },
+  { oid: 14, name: 'sql', trusted: true, handler: 0, inline: 0, validator: 2248, comment: 'SQL-language functions' },
+  { oid: 12778, name: 'plpgsql', trusted: true, handler: 12775, inline: 12776, validator: 12777, comment: 'PL/pgSQL procedural language' },
+];
+
 /** pg_extension's rows, with PGlite + pgvector 0.8.7's oids and pg_description's comments. */
 export const EXTENSIONS = [
   { oid: 12774, name: 'plpgsql', namespace: NS_CATALOG, relocatable: false, version: '1.0', comment: 'PL/pgSQL procedural language' },
@@ -182,13 +201,24 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
   if (name.startsWith('information_schema.')) return informationSchemaRows(env, name.slice('information_schema.'.length));
   switch (name) {
     case 'pg_namespace':
+      // initdb's ACLs (CREATE SCHEMA's schemas keep the default, NULL).
       return [
         [99, 'pg_toast', BOOTSTRAP_SUPERUSER, null],
-        [NS_CATALOG, 'pg_catalog', BOOTSTRAP_SUPERUSER, null],
-        [NS_PUBLIC, 'public', 6171, null],
-        [12424, 'information_schema', BOOTSTRAP_SUPERUSER, null],
+        [NS_CATALOG, 'pg_catalog', BOOTSTRAP_SUPERUSER, SYSTEM_SCHEMA_ACL],
+        [NS_PUBLIC, 'public', 6171, PUBLIC_SCHEMA_ACL],
+        [12424, 'information_schema', BOOTSTRAP_SUPERUSER, SYSTEM_SCHEMA_ACL],
         ...env.catalog.allSchemas().map((d) => [d.oid, d.name, BOOTSTRAP_SUPERUSER, null]),
       ];
+    case 'pg_authid':
+      return authidRows();
+    case 'pg_auth_members':
+      return ROLE_MEMBERSHIPS.map((m) => [m.oid, m.roleid, m.member, BOOTSTRAP_SUPERUSER, false, true, true]);
+    case 'pg_language':
+      return LANGUAGES.map((l) => [l.oid, l.name, BOOTSTRAP_SUPERUSER, l.handler !== 0, l.trusted, l.handler, l.inline, l.validator, null]);
+    case 'pg_shdescription':
+      return SHARED_DESCRIPTIONS.map((r) => [...r]);
+    case 'pg_tablespace':
+      return [[DEFAULT_TABLESPACE, 'pg_default', BOOTSTRAP_SUPERUSER, null, null], [GLOBAL_TABLESPACE, 'pg_global', BOOTSTRAP_SUPERUSER, null, null]];
     case 'pg_am': {
       const rows: Value[][] = [[HEAP_AM, 'heap', 'heap_tableam_handler', 't'], [403, 'btree', 'bthandler', 'i']];
       for (const am of env.methods.values()) {
@@ -263,6 +293,8 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       return installedExtensions(env).map((e) => [e.oid, e.name, BOOTSTRAP_SUPERUSER, e.namespace, e.relocatable, e.version, null, null]);
     case 'pg_description': {
       const rows: Value[][] = installedExtensions(env).map((e) => [e.oid, CATALOG_OIDS['pg_extension']!, 0, e.comment]);
+      for (const [oid, text] of SCHEMA_COMMENTS) rows.push([oid, CATALOG_OIDS['pg_namespace']!, 0, text]);
+      for (const l of LANGUAGES) rows.push([l.oid, CATALOG_OIDS['pg_language']!, 0, l.comment]);
       // COMMENT ON TABLE / COLUMN: objsubid 0 for the table, the column number for a column.
       for (const name of env.catalog.tableNames()) {
         const def = env.catalog.getTable(name)!.def;
@@ -287,9 +319,9 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
     case 'pg_database':
       // PGlite's three databases (the server serves "postgres").
       return [
-        [DATABASE_OID, 'postgres', BOOTSTRAP_SUPERUSER, 6, 'c', false, true, false, -1, '744', '1', 1663, 'C', 'C.UTF-8', null, null, null, null],
-        [1, 'template1', BOOTSTRAP_SUPERUSER, 6, 'c', true, true, false, -1, '744', '1', 1663, 'C', 'C.UTF-8', null, null, null, TEMPLATE_ACL],
-        [4, 'template0', BOOTSTRAP_SUPERUSER, 6, 'c', true, false, false, -1, '744', '1', 1663, 'C', 'C.UTF-8', null, null, null, TEMPLATE_ACL],
+        [DATABASE_OID, 'postgres', BOOTSTRAP_SUPERUSER, 6, 'c', false, true, false, -1, '744', '1', DEFAULT_TABLESPACE, 'C', 'C.UTF-8', null, null, null, null],
+        [1, 'template1', BOOTSTRAP_SUPERUSER, 6, 'c', true, true, false, -1, '744', '1', DEFAULT_TABLESPACE, 'C', 'C.UTF-8', null, null, null, TEMPLATE_ACL],
+        [4, 'template0', BOOTSTRAP_SUPERUSER, 6, 'c', true, false, false, -1, '744', '1', DEFAULT_TABLESPACE, 'C', 'C.UTF-8', null, null, null, TEMPLATE_ACL],
       ];
     case 'pg_sequences':
       // last_value is NULL until nextval (or setval with is_called) has run.
