@@ -354,7 +354,7 @@ export class Connection {
         if (name === 'options') {
           const opts = parseStartupOptions(value);
           if (opts instanceof PgError) throw opts;
-          for (const o of opts) session.settings.set(o.name, o.value, false);
+          for (const o of opts) session.settings.setClient(o.name, o.value);
           continue;
         }
         if (name === 'client_encoding') {
@@ -365,7 +365,7 @@ export class Connection {
           continue;
         }
         if (IGNORED_STARTUP.has(name.toLowerCase())) continue;
-        session.settings.set(name, value, false);
+        session.settings.setClient(name, value);
       }
     } catch (e) {
       if (!isPgError(e)) throw e;

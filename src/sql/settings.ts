@@ -293,6 +293,12 @@ export class Settings implements GucReader {
   generation = 0;
   private readonly local = new Map<string, GucValue>();
   /**
+   * Values the client gave when it connected (startup packet parameters and `options`),
+   * PostgreSQL's PGC_S_CLIENT: they stand in for the defaults, so RESET and RESET ALL return
+   * to them, and SET, ROLLBACK and savepoints leave them alone.
+   */
+  private readonly client = new Map<string, GucValue>();
+  /**
    * Called before the transaction goes from read-only to read-write: throws when it may not
    * (after its first query, or inside a savepoint), as check_transaction_read_only. Installed
    * by the session, which knows the transaction's state.
@@ -313,11 +319,50 @@ export class Settings implements GucReader {
     if (key === TRANSACTION_READ_ONLY) return this.get('default_transaction_read_only');
     const s = this.session.get(key);
     if (s !== undefined) return s;
+    const c = this.client.get(key);
+    if (c !== undefined) return c;
     const start = this.registry.startValueOf(key);
     if (start !== undefined) return start;
     const def = this.registry.lookup(key);
     assert(def !== null, `setting ${key} is registered`);
     return def.default;
+  }
+
+  /** What RESET returns `def` to (pg_settings.reset_val): the client's value, else the start value or default. */
+  resetValue(def: GucDef): GucValue {
+    return this.client.get(def.name.toLowerCase()) ?? this.registry.startValue(def);
+  }
+
+  /**
+   * pg_settings.source of `name`: `session` for SET (and SET LOCAL), `client` for a value the
+   * client gave at connection, `command line` for one given when the database opened
+   * (`Vecgres.create({ settings })`, `vecgres serve -c`), else `default`.
+   */
+  source(name: string): string {
+    const key = name.toLowerCase();
+    if (this.local.has(key) || this.session.has(key)) return 'session';
+    if (this.client.has(key)) return 'client';
+    return this.registry.startValueOf(key) !== undefined ? 'command line' : 'default';
+  }
+
+  /**
+   * A value the client gave at connection (a startup packet parameter or `-c` in `options`):
+   * checked as SET checks it, then kept below the session's values (see {@link client}).
+   * @throws PgError as {@link set}.
+   */
+  setClient(name: string, value: string): void {
+    const key = name.toLowerCase();
+    const def = this.registry.lookup(key);
+    if (key === TRANSACTION_READ_ONLY || def === null) {
+      // The transaction's own mode, and custom names, as a SET.
+      this.set(name, value, false);
+      return;
+    }
+    const refusal = sessionSetRefusal(def);
+    if (refusal !== null) throw new PgError('55P02', refusal);
+    const v = this.checkedValue(key, def, value);
+    this.generation++;
+    this.client.set(key, v);
   }
 
   /**
@@ -327,7 +372,7 @@ export class Settings implements GucReader {
    */
   isExplicit(name: string): boolean {
     const key = name.toLowerCase();
-    return this.local.has(key) || this.session.has(key) || this.registry.startValueOf(key) !== undefined;
+    return this.local.has(key) || this.session.has(key) || this.client.has(key) || this.registry.startValueOf(key) !== undefined;
   }
 
   /**
@@ -379,17 +424,26 @@ export class Settings implements GucReader {
       // RESET / SET ... TO DEFAULT: a session value is dropped (the default applies, and the
       // setting no longer counts as explicit); a local one must still hide the session's.
       if (def === null || !isLocal) target.delete(key);
-      else target.set(key, this.registry.startValue(def));
+      else target.set(key, this.resetValue(def));
       if (!isLocal) this.local.delete(key);
       return;
     }
-    const v = def === null ? value : parseGucValue(def, value);
-    if ((key === 'transaction_isolation' || key === 'default_transaction_isolation') && !PROVIDED_ISOLATION_LEVELS.has(String(v))) {
-      throw new PgError(SQLSTATE.feature_not_supported, `transaction isolation level ${String(v).toUpperCase()} is not supported`);
-    }
+    const v = def === null ? value : this.checkedValue(key, def, value);
     target.set(key, v);
     // A plain SET overrides an earlier SET LOCAL in the same transaction (as PostgreSQL).
     if (!isLocal) this.local.delete(key);
+  }
+
+  /**
+   * `value` parsed for registered setting `def`.
+   * @throws PgError 22023 / 42704 as parseGucValue; 0A000 for an isolation level vecgres does not provide.
+   */
+  private checkedValue(key: string, def: GucDef, value: string): GucValue {
+    const v = parseGucValue(def, value);
+    if ((key === 'transaction_isolation' || key === 'default_transaction_isolation') && !PROVIDED_ISOLATION_LEVELS.has(String(v))) {
+      throw new PgError(SQLSTATE.feature_not_supported, `transaction isolation level ${String(v).toUpperCase()} is not supported`);
+    }
+    return v;
   }
 
   /** RESET name: back to the default for the session. */
@@ -409,7 +463,7 @@ export class Settings implements GucReader {
     const key = name.toLowerCase();
     const def = this.registry.lookup(key);
     if (def === null) {
-      const v = this.local.get(key) ?? this.session.get(key) ?? this.registry.startValueOf(key);
+      const v = this.local.get(key) ?? this.session.get(key) ?? this.client.get(key) ?? this.registry.startValueOf(key);
       if (v === undefined) throw new PgError(SQLSTATE.undefined_object, `unrecognized configuration parameter "${key}"`);
       return { name: key, value: String(v) };
     }

@@ -167,9 +167,10 @@ export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType; pgType
   pg_settings: [
     { name: 'name', type: 'text' }, { name: 'setting', type: 'text' }, { name: 'unit', type: 'text' },
     { name: 'category', type: 'text' }, { name: 'short_desc', type: 'text' }, { name: 'extra_desc', type: 'text' },
-    { name: 'context', type: 'text' }, { name: 'vartype', type: 'text' },
-    { name: 'min_val', type: 'text' }, { name: 'max_val', type: 'text' }, { name: 'boot_val', type: 'text' },
-    { name: 'reset_val', type: 'text' },
+    { name: 'context', type: 'text' }, { name: 'vartype', type: 'text' }, { name: 'source', type: 'text' },
+    { name: 'min_val', type: 'text' }, { name: 'max_val', type: 'text' }, { name: 'enumvals', type: 'text[]' }, { name: 'boot_val', type: 'text' },
+    { name: 'reset_val', type: 'text' }, { name: 'sourcefile', type: 'text' }, { name: 'sourceline', type: 'int4' },
+    { name: 'pending_restart', type: 'bool' },
   ],
   pg_indexes: [
     { name: 'schemaname', type: 'text', pgType: 'name' }, { name: 'tablename', type: 'text', pgType: 'name' }, { name: 'indexname', type: 'text', pgType: 'name' },

@@ -7,6 +7,7 @@ import { pgGetIndexdef } from '../pg_get_indexdef.js';
 import type { Value } from '../../../storage/table.js';
 import type { GucDef, GucValue } from '../../../common/guc.js';
 import { formatG } from '../../settings.js';
+import { PgArray } from '../../../types/pgarray.js';
 import type { SqlEnv } from '../../env.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { PlanState, type EState } from '../executor.js';
@@ -69,8 +70,9 @@ function settingsRow(env: SqlEnv, def: GucDef): Value[] {
   const max = def.type === 'integer' ? String(def.max) : def.type === 'real' ? formatG(def.max) : null;
   const text = (v: GucValue) => (def.type === 'bool' ? (v ? 'on' : 'off') : String(v));
   const boot = text(def.default);
-  // reset_val: what RESET returns to, the value given when the database opened if any.
-  const reset = text(env.settings.registry.startValue(def));
+  // reset_val: what RESET returns to: the client's value, else the one given when the
+  // database opened, else the default.
+  const reset = text(env.settings.resetValue(def));
   return [
     def.name,
     env.settings.showValue(def).replace(/^(\d+)(kB|MB|GB|ms|s|min|h)$/, (_m, n) => (def.type === 'integer' ? String(env.settings.get(def.name)) : n)),
@@ -80,9 +82,15 @@ function settingsRow(env: SqlEnv, def: GucDef): Value[] {
     def.extraDesc ?? null,
     def.context ?? 'user',
     vartype,
+    env.settings.source(def.name),
     min,
     max,
+    def.type === 'enum' ? new PgArray('text', [def.values.length], [...def.values]) : null,
     boot,
     reset,
+    // sourcefile, sourceline: no configuration file; pending_restart: nothing waits for one.
+    null,
+    null,
+    false,
   ];
 }
