@@ -21,6 +21,20 @@ const { rows } = await pg.query(`
          p.oid::regproc::text AS rp, p.oid::regprocedure::text AS rpd
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
   WHERE n.nspname IN ('pg_catalog', 'public') ORDER BY p.oid`);
+// The rest of each row, for pg_proc and the pg_get_function_* functions: pg_node_tree columns
+// as pg_get_expr prints them (vecgres keeps expressions as SQL text), reg* columns as text.
+const details = new Map((await pg.query(`
+  SELECT p.oid::int8 AS oid, p.prolang::int8 AS lang, p.procost::float8 AS cost, p.prorows::float8 AS rows,
+         p.provariadic::int8 AS variadic, p.prosupport::text AS support, p.prokind AS kind, p.prosecdef AS secdef,
+         p.proleakproof AS leakproof, p.proisstrict AS strict, p.proretset AS retset, p.provolatile AS volatile,
+         p.proparallel AS parallel, p.pronargdefaults AS nargdefaults, p.prorettype::int8 AS rettype,
+         p.proallargtypes::int8[] AS allargtypes, p.proargmodes::text[] AS argmodes, p.proargnames AS argnames,
+         pg_get_expr(p.proargdefaults, 0) AS argdefaults, p.prosrc AS src, p.probin AS bin,
+         CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) END AS sqlbody, p.proconfig AS config, p.proacl::text[] AS acl,
+         pg_get_function_result(p.oid) AS result, pg_get_function_arguments(p.oid) AS arguments,
+         pg_get_function_identity_arguments(p.oid) AS identity, obj_description(p.oid, 'pg_proc') AS comment
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+  WHERE n.nspname IN ('pg_catalog', 'public')`)).rows.map((r) => [Number(r.oid), r]));
 await pg.close();
 
 const db = await Vecgres.create();
@@ -60,6 +74,19 @@ for (const r of kept) {
   if (rp !== r.rp) throw new Error(`regprocout of ${r.oid}: ${rp}, PostgreSQL ${r.rp}`);
 }
 
+// pg_proc's other columns, in its order after proname, pronamespace and proowner (prolang ..
+// proacl), then the texts of pg_get_function_result, pg_get_function_arguments,
+// pg_get_function_identity_arguments and the function's comment, keyed by oid.
+const detailRows = {};
+for (const r of kept) {
+  const d = details.get(Number(r.oid));
+  detailRows[r.oid] = [
+    d.lang, d.cost, d.rows, d.variadic, d.support, d.kind, d.secdef, d.leakproof, d.strict, d.retset, d.volatile, d.parallel,
+    d.nargdefaults, d.rettype, d.allargtypes?.map(Number) ?? null, d.argmodes, d.argnames, d.argdefaults, d.src, d.bin,
+    d.sqlbody, d.config, d.acl, d.result, d.arguments, d.identity, d.comment,
+  ];
+}
+
 const text = `/**
  * pg_proc rows of PostgreSQL 18 + pgvector 0.8.7 (pgvector's oids as a fresh PGlite assigns
  * them at CREATE EXTENSION) for the function names vecgres implements, every overload of each,
@@ -74,6 +101,17 @@ const text = `/**
 export const PG_PROC_ROWS = \`
 ${lines.join('\n')}
 \`;
+
+/**
+ * The rest of each row of {@link PG_PROC_ROWS}, by oid, as JSON: pg_proc's columns prolang,
+ * procost, prorows, provariadic, prosupport (its regproc text), prokind, prosecdef, proleakproof,
+ * proisstrict, proretset, provolatile, proparallel, pronargdefaults, prorettype, proallargtypes,
+ * proargmodes, proargnames, proargdefaults (as pg_get_expr prints it), prosrc, probin,
+ * prosqlbody (as pg_get_function_sqlbody prints it), proconfig, proacl; then what
+ * pg_get_function_result, pg_get_function_arguments and pg_get_function_identity_arguments
+ * print, and the function's comment (pg_description).
+ */
+export const PG_PROC_DETAILS = ${JSON.stringify(JSON.stringify(detailRows))};
 `;
 writeFileSync(join(root, 'src', 'sql', 'analyze', 'pg_procs.ts'), text);
 console.log(`${kept.length} of ${rows.length} functions`);

@@ -102,6 +102,10 @@ function psql(port: number, command: string): Promise<string> {
 // Roles (\du reads pg_auth_members, \du+ shobj_description), schemas with their ACLs and
 // comments, languages (\dL joins pg_description on tableoid) and tablespaces.
 const ROLES_AND_SCHEMAS = ['\\du', '\\dg', '\\du+', '\\du postgres', '\\dg pg_*', '\\dn+', '\\dnS', '\\dL', '\\db'];
+// Functions: pgvector's (pg_proc, pg_get_function_result / _arguments, pg_function_is_visible;
+// \df+ adds volatility, language, source and comments, and excludes 'trigger'::regtype) and a
+// pattern that also finds pg_catalog's (avg).
+const FUNCTIONS = ['\\df', '\\df+', '\\df l2*', '\\dfa', '\\df+ avg', '\\dfn', '\\df public.*', '\\df nosuch'];
 const DESCRIBE = [
   '\\d', '\\d items', '\\d+ items', '\\d docs', '\\d+ docs', '\\d parent', '\\d notes', '\\d nosuch', '\\d items_pkey', '\\d+ items_pkey',
   '\\d items_hnsw', '\\d+ items_hnsw', '\\d docs_ivf', '\\d docs_part', '\\d docs_expr', '\\d+ docs_half', '\\d docs_category_title_key',
@@ -111,7 +115,7 @@ const DESCRIBE = [
   '\\d tagged', '\\d+ tagged',
   '\\d shrunk', '\\d+ shrunk', '\\d shrunk_cf', '\\d shrunk_e_key',
 ];
-for (const command of ['\\dt', '\\di', '\\dn', '\\dx', '\\dt items', '\\di items*', '\\dt nosuch', ...DESCRIBE, ...ROLES_AND_SCHEMAS]) {
+for (const command of ['\\dt', '\\di', '\\dn', '\\dx', '\\dt items', '\\di items*', '\\dt nosuch', ...DESCRIBE, ...ROLES_AND_SCHEMAS, ...FUNCTIONS]) {
   test(`psql ${command} prints what PostgreSQL prints`, { skip: PSQL === undefined && 'psql is not installed' }, async () => {
     const theirs = await psql(theirPort, command);
     const mine = await psql(ours.port, command);

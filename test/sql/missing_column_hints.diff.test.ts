@@ -68,7 +68,11 @@ test('missing columns: random misspellings give PostgreSQL\'s error and hint', a
   for (let i = 0; i < 150; i++) {
     const [t1, cols1] = tables[rng.int(tables.length)]!;
     const [t2] = tables[rng.int(tables.length)]!;
-    const col = misspell(cols1[rng.int(cols1.length)]!);
+    // A misspelling that names a range-table entry (`a`, `x`, a table) is a whole-row reference,
+    // not a missing column.
+    const relations = ['a', 'b', 'x', ...tables.map(([t]) => t)];
+    let col = misspell(cols1[rng.int(cols1.length)]!);
+    while (relations.includes(col)) col = misspell(col);
     const shape = rng.int(4);
     if (shape === 0) sqls.push(`SELECT ${col} FROM ${t1}`);
     else if (shape === 1) sqls.push(`SELECT a.${col} FROM ${t1} a, ${t2} b`);

@@ -5,6 +5,7 @@
  * and parameter types are inferred from the other operand (as PostgreSQL does for `$n`).
  */
 import { roleByOid } from './roles.js';
+import { PROSQLBODY, procByOid, procIsVisible } from './regproc.js';
 import { own } from '../../common/own.js';
 import { readsClock } from '../../types/datetime.js';
 import {
@@ -443,6 +444,8 @@ export interface CatalogLookups extends Required<Pick<RegCatalog, 'userType' | '
   viewDef(oid: number): string | null;
   /** obj_description(oid, catalog). */
   objDescription(oid: number, catalog: string): string | null;
+  /** Whether CREATE EXTENSION `name` has run (pgvector's catalog rows exist from then on). */
+  hasExtension(name: string): boolean;
   /** col_description(table oid, column number): a COMMENT ON COLUMN text. */
   colDescription(oid: number, attnum: number): string | null;
   /**
@@ -4131,6 +4134,32 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       const a = applyArg(scope, args[0]!, 'int8', location);
       if (a.type !== 'int8') throw undefinedFunction(name, types(), location);
       return { k: 'op1', type: 'bool', arg: a, fn: (v) => scope.relationVisible(Number(v)) };
+    }
+    case 'pg_get_function_result':
+    case 'pg_get_function_arguments':
+    case 'pg_get_function_identity_arguments':
+    case 'pg_get_function_sqlbody':
+    case 'pg_function_is_visible': {
+      // Over pg_proc's rows (regproc.ts): NULL for an oid naming no function, as PostgreSQL.
+      if (args.length !== 1) throw undefinedFunction(name, types(), location);
+      const a = oidArg(scope, name, args, 0, location);
+      const cat = scope.catalogLookups?.();
+      const procOf = (v: Value) => {
+        const p = procByOid(Number(v));
+        return p === undefined || (p.schema === 'public' && cat?.hasExtension('vector') !== true) ? undefined : p;
+      };
+      if (name === 'pg_function_is_visible') {
+        return { k: 'op1', type: 'bool', arg: a, op: name, fn: (v) => {
+          const p = procOf(v);
+          return p === undefined ? null : procIsVisible(p, (scope.currentSchemas?.(false) ?? ['public']).includes('public'));
+        } };
+      }
+      if (name === 'pg_get_function_sqlbody') {
+        // A SQL-standard body (BEGIN ATOMIC / RETURN), pg_proc.prosqlbody's text; NULL without one.
+        return { k: 'op1', type: 'text', arg: a, op: name, fn: (v) => (procOf(v)?.details.columns[PROSQLBODY] as string | null | undefined) ?? null };
+      }
+      const text = name === 'pg_get_function_result' ? 'result' : name === 'pg_get_function_arguments' ? 'arguments' : 'identity';
+      return { k: 'op1', type: 'text', arg: a, op: name, fn: (v) => procOf(v)?.details[text] ?? null };
     }
     case 'pg_type_is_visible': {
       // Every type vecgres has is on the search path (pg_catalog, public: enum types may not

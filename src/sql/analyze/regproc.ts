@@ -9,7 +9,7 @@
  * parseNameAndArgTypes, stringToQualifiedNameList), namespace.c FuncnameGetCandidates.
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import { PG_PROC_ROWS } from './pg_procs.js';
+import { PG_PROC_DETAILS, PG_PROC_ROWS } from './pg_procs.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
 
 /** One pg_proc row. */
@@ -57,6 +57,68 @@ function procTable(): ProcTable {
   }
   table = { byOid, byName };
   return table;
+}
+
+/**
+ * The rest of a pg_proc row (pg_procs.ts PG_PROC_DETAILS): its columns from prolang to proacl
+ * in pg_proc's order, then the texts of pg_get_function_result, pg_get_function_arguments and
+ * pg_get_function_identity_arguments, and the function's comment.
+ */
+export interface ProcDetails {
+  readonly columns: readonly unknown[];
+  readonly result: string;
+  readonly arguments: string;
+  readonly identity: string;
+  readonly comment: string | null;
+}
+
+/** The index of prosqlbody in {@link ProcDetails.columns} (prolang is 0). */
+export const PROSQLBODY = 20;
+
+/** One function of the table, for pg_proc's rows. */
+export interface ProcEntry {
+  readonly oid: number;
+  readonly schema: 'pg_catalog' | 'public';
+  readonly name: string;
+  /** proargtypes. */
+  readonly args: readonly number[];
+  readonly details: ProcDetails;
+}
+
+/** The details, parsed on first use. */
+let details: Map<number, ProcDetails> | null = null;
+
+/** The details of function `oid`, or undefined for an oid the table does not hold. */
+export function procDetails(oid: number): ProcDetails | undefined {
+  if (details === null) {
+    details = new Map();
+    for (const [k, v] of Object.entries(JSON.parse(PG_PROC_DETAILS) as Record<string, unknown[]>)) {
+      const n = v.length;
+      details.set(Number(k), { columns: v.slice(0, n - 4), result: v[n - 4] as string, arguments: v[n - 3] as string, identity: v[n - 2] as string, comment: v[n - 1] as string | null });
+    }
+  }
+  return details.get(oid);
+}
+
+/** Every function of the table, by oid (pgvector's with schema `public`). */
+export function allProcs(): ProcEntry[] {
+  return [...procTable().byOid.values()].map((r) => ({ oid: r.oid, schema: r.schema, name: r.name, args: r.args, details: procDetails(r.oid)! }));
+}
+
+/** The function with this oid, or undefined. */
+export function procByOid(oid: number): ProcEntry | undefined {
+  const r = procTable().byOid.get(oid);
+  return r === undefined ? undefined : { oid: r.oid, schema: r.schema, name: r.name, args: r.args, details: procDetails(r.oid)! };
+}
+
+/**
+ * pg_function_is_visible for a function of the table: pg_catalog's always (it is searched
+ * first); pgvector's when `public` is on the search path and no pg_catalog function has the
+ * same name and argument types.
+ */
+export function procIsVisible(p: ProcEntry, publicOnPath: boolean): boolean {
+  if (p.schema === 'pg_catalog') return true;
+  return publicOnPath && !(procTable().byName.get(p.name) ?? []).some((o) => o.schema === 'pg_catalog' && o.args.join(',') === p.args.join(','));
 }
 
 /** regprocout: the function's name, `-` for 0, the oid's digits for an oid vecgres does not know. */

@@ -110,6 +110,11 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
   pg_language: cols('oid:oid lanname:name lanowner:oid lanispl:bool lanpltrusted:bool lanplcallfoid:oid laninline:oid lanvalidator:oid lanacl:_aclitem'),
   pg_tablespace: cols('oid:oid spcname:name spcowner:oid spcacl:_aclitem spcoptions:_text'),
   pg_shdescription: cols('objoid:oid classoid:oid description:text'),
+  pg_proc: cols(`oid:oid proname:name pronamespace:oid proowner:oid prolang:oid procost:float4 prorows:float4 provariadic:oid
+    prosupport:regproc prokind:char prosecdef:bool proleakproof:bool proisstrict:bool proretset:bool provolatile:char
+    proparallel:char pronargs:int2 pronargdefaults:int2 prorettype:oid proargtypes:oidvector proallargtypes:_oid
+    proargmodes:_char proargnames:_text proargdefaults:pg_node_tree protrftypes:_oid prosrc:text probin:text
+    prosqlbody:pg_node_tree proconfig:_text proacl:_aclitem`),
   // Catalogs of objects vecgres does not have (row-level security policies, extended
   // statistics, publications, triggers, inheritance): always empty; psql's \d reads them.
   pg_policy: cols('oid:oid polname:name polrelid:oid polcmd:char polpermissive:bool polroles:_oid polqual:pg_node_tree polwithcheck:pg_node_tree'),

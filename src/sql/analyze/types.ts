@@ -304,10 +304,19 @@ export function formatType(oid: number, typmod: number | null, users?: UserTypeN
  * oid -> name, and array oid -> element oid.
  */
 const PG_ONLY_TYPE_NAMES: Record<number, string> = {
-  18: '"char"', 19: 'name', 22: 'int2vector', 27: 'tid', 28: 'xid', 29: 'cid', 30: 'oidvector',
-  194: 'pg_node_tree', 705: 'unknown', 2249: 'record',
-  2275: 'cstring', 2276: '"any"', 2277: 'anyarray', 2278: 'void', 2283: 'anyelement',
+  18: '"char"', 19: 'name', 22: 'int2vector', 27: 'tid', 28: 'xid', 29: 'cid', 30: 'oidvector', 32: 'pg_ddl_command',
+  194: 'pg_node_tree', 269: 'table_am_handler', 325: 'index_am_handler', 705: 'unknown', 2249: 'record',
+  2275: 'cstring', 2276: '"any"', 2277: 'anyarray', 2278: 'void', 2279: 'trigger', 2280: 'language_handler', 2281: 'internal',
+  2283: 'anyelement', 2776: 'anynonarray', 3115: 'fdw_handler', 3310: 'tsm_handler', 3500: 'anyenum', 3831: 'anyrange',
+  3838: 'event_trigger', 4537: 'anymultirange', 4538: 'anycompatiblemultirange', 5077: 'anycompatible', 5078: 'anycompatiblearray',
+  5079: 'anycompatiblenonarray', 5080: 'anycompatiblerange',
 };
+/**
+ * regtype input of the names in {@link PG_ONLY_TYPE_NAMES} (unquoted; `"any"` and `"char"`
+ * only quoted, as typed names): the pseudo-types and catalog types a query may name
+ * (`p.prorettype <> 'pg_catalog.trigger'::regtype`, as psql's \df+ writes).
+ */
+const PG_ONLY_TYPE_OIDS: ReadonlyMap<string, number> = new Map(Object.entries(PG_ONLY_TYPE_NAMES).map(([oid, name]) => [name, Number(oid)]));
 const PG_ONLY_ARRAY_ELEMS: Record<number, number> = {
   1002: 18, 1003: 19, 1010: 27, 1011: 28, 1012: 29,
 };
@@ -1141,6 +1150,9 @@ export function regtypeIn(text: string, strict: boolean, reg?: Pick<RegCatalog, 
   if (type !== null && schema !== null && (pgvector ? schema !== 'public' : schema !== 'pg_catalog')) type = null;
   const shown = schema === null ? name : `${schema}.${name}`;
   if (type === null) {
+    // A pseudo-type or catalog type (pg_catalog's): its oid, names only (`"char"` quoted).
+    const pgOnly = schema === null || schema === 'pg_catalog' ? PG_ONLY_TYPE_OIDS.get(m[2]!.startsWith('"') ? m[2]! : name) : undefined;
+    if (pgOnly !== undefined && m[3] === undefined) return isArray ? fail(t) : pgOnly;
     if (schema === null && UNSUPPORTED_TYPES.has(name)) throw new PgError(SQLSTATE.feature_not_supported, `type ${name} is not supported`);
     const user = schema === null || schema === 'public' ? reg?.userTypeOid?.(name, isArray) ?? null : null;
     return user ?? fail(shown);

@@ -651,6 +651,7 @@ export function catalogLookups(env: SqlEnv): CatalogLookups {
     // PostgreSQL's obj_description and col_description are SQL functions over pg_description:
     // read its rows, so both answer what the catalog lists.
     objDescription: (oid, catalog) => describedBy(env, oid, CATALOG_OIDS[catalog], 0),
+    hasExtension: (name) => env.catalog.getExtension(name) !== undefined,
     colDescription: (oid, attnum) => describedBy(env, oid, CATALOG_OIDS['pg_class'], attnum),
     hasPrivilege: (fn, role, objects, privileges) => hasPrivilege(env, fn, role, objects, privileges),
     isPublishable: (oid) => {

@@ -11,13 +11,14 @@
  * operator classes), so catalog joins written for PostgreSQL work; tables and indexes get oids
  * from 16384 on, in the order they are first shown.
  */
+import { allProcs, type ProcEntry } from '../analyze/regproc.js';
 import { viewDefinitionText } from './views.js';
 import { UTC_ZONE } from '../../types/timezone.js';
 import { attnumOf, maxAttnum, type Value } from '../../storage/table.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { SqlEnv } from '../env.js';
 import { isOrderedAm } from '../../access/am.js';
-import { PgArray } from '../../types/pgarray.js';
+import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { allTypeIo, typeIoByOid } from '../../types/type_io.js';
 import { toInt8, valueToText, type SqlType, typeOid } from '../analyze/types.js';
 import { isEnumSqlType } from '../../types/enum_value.js';
@@ -86,6 +87,26 @@ const LANGUAGES = [
   { oid: 14, name: 'sql', trusted: true, handler: 0, inline: 0, validator: 2248, comment: 'SQL-language functions' },
   { oid: 12778, name: 'plpgsql', trusted: true, handler: 12775, inline: 12776, validator: 12777, comment: 'PL/pgSQL procedural language' },
 ];
+
+/** The functions pg_proc lists: PostgreSQL's of the names vecgres implements, pgvector's once CREATE EXTENSION vector ran. */
+function listedProcs(env: SqlEnv): ProcEntry[] {
+  const vector = env.catalog.getExtension('vector') !== undefined;
+  return allProcs().filter((p) => p.schema === 'pg_catalog' || vector);
+}
+
+/** pg_proc's rows (analyze/regproc.ts' table: PostgreSQL 18 + pgvector's rows, columns as generated from PGlite's catalog). */
+function procRows(env: SqlEnv): Value[][] {
+  const arr = (type: SqlType, v: unknown) => (Array.isArray(v) ? new PgArray(type, [v.length], v as ArrayElement[]) : null);
+  return listedProcs(env).map((p) => {
+    const [lang, cost, rows, variadic, support, kind, secdef, leakproof, strict, retset, volatile, parallel, nargdefaults, rettype,
+      allargtypes, argmodes, argnames, argdefaults, src, bin, sqlbody, config, acl] = p.details.columns as Value[];
+    return [
+      p.oid, p.name, p.schema === 'pg_catalog' ? NS_CATALOG : NS_PUBLIC, BOOTSTRAP_SUPERUSER, lang, cost, rows, variadic, support, kind,
+      secdef, leakproof, strict, retset, volatile, parallel, p.args.length, nargdefaults, rettype, p.args.join(' '),
+      arr('int8', allargtypes), arr('text', argmodes), arr('text', argnames), argdefaults, null, src, bin, sqlbody, arr('text', config), arr('text', acl),
+    ];
+  });
+}
 
 /** pg_extension's rows, with PGlite + pgvector 0.8.7's oids and pg_description's comments. */
 export const EXTENSIONS = [
@@ -215,6 +236,8 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       return ROLE_MEMBERSHIPS.map((m) => [m.oid, m.roleid, m.member, BOOTSTRAP_SUPERUSER, false, true, true]);
     case 'pg_language':
       return LANGUAGES.map((l) => [l.oid, l.name, BOOTSTRAP_SUPERUSER, l.handler !== 0, l.trusted, l.handler, l.inline, l.validator, null]);
+    case 'pg_proc':
+      return procRows(env);
     case 'pg_shdescription':
       return SHARED_DESCRIPTIONS.map((r) => [...r]);
     case 'pg_tablespace':
@@ -295,6 +318,7 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       const rows: Value[][] = installedExtensions(env).map((e) => [e.oid, CATALOG_OIDS['pg_extension']!, 0, e.comment]);
       for (const [oid, text] of SCHEMA_COMMENTS) rows.push([oid, CATALOG_OIDS['pg_namespace']!, 0, text]);
       for (const l of LANGUAGES) rows.push([l.oid, CATALOG_OIDS['pg_language']!, 0, l.comment]);
+      for (const p of listedProcs(env)) if (p.details.comment !== null) rows.push([p.oid, CATALOG_OIDS['pg_proc']!, 0, p.details.comment]);
       // COMMENT ON TABLE / COLUMN: objsubid 0 for the table, the column number for a column.
       for (const name of env.catalog.tableNames()) {
         const def = env.catalog.getTable(name)!.def;
