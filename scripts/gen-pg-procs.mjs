@@ -2,7 +2,8 @@
 // of the functions vecgres implements, as PostgreSQL 18 + pgvector 0.8.7 (PGlite) numbers
 // them, for regproc / regprocedure input and output. Run after a build:
 //   node scripts/gen-pg-procs.mjs
-// A name is kept when vecgres implements a function of that name (some call of it is not 0A000), with every overload PostgreSQL has, so that regprocin's
+// A name is kept when vecgres implements a function of that name (some call of it, with NULL
+// arguments untyped or of an overload's types, is not 0A000), with every overload PostgreSQL has, so that regprocin's
 // "more than one function named" decisions are PostgreSQL's; pgvector's functions are all kept.
 // The script checks that the output texts pg_procs.ts derives (regprocout, regprocedureout)
 // are the ones PostgreSQL prints, and fails otherwise.
@@ -18,7 +19,9 @@ const pg = await PGlite.create({ extensions: { vector } });
 await pg.exec('CREATE EXTENSION vector');
 const { rows } = await pg.query(`
   SELECT p.oid::int8 AS oid, n.nspname AS nsp, p.proname AS name, array_to_string(p.proargtypes::oid[], ',') AS args,
-         p.oid::regproc::text AS rp, p.oid::regprocedure::text AS rpd
+         p.oid::regproc::text AS rp, p.oid::regprocedure::text AS rpd,
+         ARRAY(SELECT CASE WHEN t.typtype = 'p' THEN NULL ELSE format_type(t.oid, NULL) END
+               FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY a(o, i) JOIN pg_type t ON t.oid = a.o ORDER BY i) AS argtypes
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
   WHERE n.nspname IN ('pg_catalog', 'public') ORDER BY p.oid`);
 // The rest of each row, for pg_proc and the pg_get_function_* functions: pg_node_tree columns
@@ -46,6 +49,9 @@ for (const r of rows) {
   // fails other than as unsupported (0A000) shows vecgres has the name.
   const f = `"${r.name.replace(/"/g, '""')}"`;
   let ok = false;
+  // Also each overload with its argument types (NULL::integer, ...; an untyped NULL for a
+  // pseudo-type), which reaches functions that refuse only some argument types.
+  const typed = rows.filter((o) => o.nsp === 'pg_catalog' && o.name === r.name).map((o) => o.argtypes.map((t) => (t === null ? 'NULL' : `NULL::${t}`)).join(', '));
   for (const args of ['', 'NULL', 'NULL, NULL', 'NULL, NULL, NULL']) {
     for (const sql of [`SELECT ${f}(${args})`, `SELECT ${f}(${args}) OVER ()`, `SELECT * FROM ${f}(${args})`]) {
       try {
@@ -54,6 +60,16 @@ for (const r of rows) {
       } catch (e) {
         if (e.code !== '0A000') ok = true;
       }
+    }
+  }
+  // A typed call counts only when it runs: its casts may name a type vecgres lacks (42704).
+  for (const args of typed) {
+    if (ok) break;
+    try {
+      await db.query(`SELECT ${f}(${args})`);
+      ok = true;
+    } catch {
+      // Not this overload.
     }
   }
   implemented.set(r.name, ok);
