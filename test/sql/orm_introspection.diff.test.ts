@@ -73,3 +73,29 @@ test("ORMs' catalog queries read the schema back as on PostgreSQL", async () => 
     [`SELECT namespace.nspname AS schema, classes.relname AS table_name, NULL AS is_partition FROM pg_class classes JOIN pg_namespace namespace ON namespace.oid = classes.relnamespace WHERE classes.relkind IN ('r', 'p') AND namespace.nspname = ANY ( $1 ) ORDER BY 1, 2`, [['public']]],
   ]);
 });
+
+test("Sequelize's describeTable: column comments through pg_statio_all_tables, enum labels as name[]", async () => {
+  await both(`COMMENT ON COLUMN "User".email IS 'login'`);
+  await both(`CREATE TABLE plain (id int)`);
+  // Sequelize 6's describeTableQuery. "special" must be name[] (1003): node-postgres leaves it
+  // the string '{USER,ADMIN}', which Sequelize parses; as text[] it would arrive as an array.
+  const describe = (table: string) => `SELECT pk.constraint_type as "Constraint",c.column_name as "Field", c.column_default as "Default",
+    c.is_nullable as "Null", (CASE WHEN c.udt_name = 'hstore' THEN c.udt_name ELSE c.data_type END) || (CASE WHEN c.character_maximum_length IS NOT NULL
+    THEN '(' || c.character_maximum_length || ')' ELSE '' END) as "Type", (SELECT array_agg(e.enumlabel) FROM pg_catalog.pg_type t JOIN pg_catalog.pg_enum e
+    ON t.oid=e.enumtypid WHERE t.typname=c.udt_name) AS "special", (SELECT pgd.description FROM pg_catalog.pg_statio_all_tables AS st INNER JOIN
+    pg_catalog.pg_description pgd on (pgd.objoid=st.relid) WHERE c.ordinal_position=pgd.objsubid AND c.table_name=st.relname) AS "Comment"
+    FROM information_schema.columns c LEFT JOIN (SELECT tc.table_schema, tc.table_name, cu.column_name, tc.constraint_type FROM
+    information_schema.TABLE_CONSTRAINTS tc JOIN information_schema.KEY_COLUMN_USAGE  cu ON tc.table_schema=cu.table_schema and
+    tc.table_name=cu.table_name and tc.constraint_name=cu.constraint_name and tc.constraint_type='PRIMARY KEY') pk ON pk.table_schema=c.table_schema
+    AND pk.table_name=c.table_name AND pk.column_name=c.column_name WHERE c.table_name = '${table}' AND c.table_schema = 'public'`;
+  await checkAll('sequelize', [
+    `${describe('User')} ORDER BY c.ordinal_position`,
+    `${describe('users')} ORDER BY c.ordinal_position`,
+    `SELECT relid::regclass, schemaname, relname, heap_blks_read, heap_blks_hit, idx_blks_read, idx_blks_hit, toast_blks_read, toast_blks_hit,
+       tidx_blks_read, tidx_blks_hit FROM pg_statio_user_tables ORDER BY relname`,
+    `SELECT relname FROM pg_statio_all_tables WHERE schemaname = 'public' ORDER BY 1`,
+    `INSERT INTO pg_statio_user_tables (relid) VALUES (1)`,
+    `SELECT array_agg(typname ORDER BY typname), array_agg(typtype) AS t, array_agg(typname::text ORDER BY 1) AS x FROM pg_type WHERE oid IN (16, 23)`,
+    `SELECT (SELECT array_agg(enumlabel ORDER BY enumsortorder) FROM pg_enum) AS labels, (SELECT typname FROM pg_type WHERE oid = 16) AS one`,
+  ]);
+});

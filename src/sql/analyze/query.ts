@@ -213,6 +213,33 @@ function shownColumnTypeOid(rte: RangeTblEntry | undefined, col: number): number
   return undefined;
 }
 
+/** PostgreSQL's array types of the catalog types vecgres keeps as text (name[], "char"[]). */
+const SHOWN_ARRAY_OIDS: Record<number, number> = { 19: 1003, 18: 1002 };
+
+/**
+ * The type OID a select-list item reports when its value is kept as text but PostgreSQL's type
+ * is a catalog type (Target.shownTypeOid): a column of one (`typname`, also through a subquery),
+ * a function returning name, `array_agg` of a name column (name[]: node-postgres leaves it a
+ * string, as Sequelize's enum introspection expects), and a scalar subquery returning one of
+ * these. Undefined for everything else.
+ */
+function shownTypeOidOf(ps: ParseState, val: PgNode, expr: Expr): number | undefined {
+  if (val.ColumnRef !== undefined) return expr.k === 'var' && expr.levelsUp === 0 ? shownColumnTypeOid(ps.rtable[expr.rti], expr.col) : undefined;
+  if (callReturnsName(val)) return SHOWN_TYPE_OIDS['name'];
+  const fc = val.FuncCall;
+  if (fc !== undefined && (fc.args ?? []).length === 1 && fc.over === undefined && fc.agg_star !== true) {
+    const parts = (fc.funcname as PgNode[]).map((x) => x.String?.sval as string);
+    const agg = expr.k === 'agg' ? expr.arg : undefined;
+    if (parts[parts.length - 1] === 'array_agg' && (parts.length === 1 || parts[0] === 'pg_catalog') && agg !== undefined) {
+      const elem = shownTypeOidOf(ps, fc.args[0], agg);
+      return elem === undefined ? undefined : SHOWN_ARRAY_OIDS[elem];
+    }
+    return undefined;
+  }
+  if (val.SubLink?.subLinkType === 'EXPR_SUBLINK' && expr.k === 'sublink') return (expr.query as SelectQuery).targets[0]?.shownTypeOid;
+  return undefined;
+}
+
 /** The columns a sequence shows as a relation (its one row). */
 export const SEQUENCE_COLUMNS: { name: string; type: SqlType }[] = [{ name: 'last_value', type: 'int8' }, { name: 'log_cnt', type: 'int8' }, { name: 'is_called', type: 'bool' }];
 
@@ -330,8 +357,7 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
       srfSeen = srfName(expr);
     }
     const loc = val[Object.keys(val)[0]!]?.location;
-    const shownTypeOid = val.ColumnRef !== undefined && expr.k === 'var' && expr.levelsUp === 0 ? shownColumnTypeOid(ps.rtable[expr.rti], expr.col)
-      : callReturnsName(val) ? SHOWN_TYPE_OIDS['name'] : undefined;
+    const shownTypeOid = shownTypeOidOf(ps, val, expr);
     targets.push({
       name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}), ...(shownTypeOid !== undefined ? { shownTypeOid } : {}),
     });

@@ -686,7 +686,7 @@ export function assignTableOids(env: SqlEnv, t: Table): void {
   for (const c of def.columns) if (columnDefaultText(c) !== null) st.relOid(objectKey('d', t.name, c.name));
   for (const k of def.checks ?? []) st.relOid(objectKey('c', t.name, k.name));
   for (const c of def.columns) if (c.notNull) st.relOid(objectKey('c', t.name, `${t.name}_${c.name}_not_null`));
-  if (def.columns.some((c) => isVarlena(c.type))) st.skipOids(2);
+  if (hasToastTable(def)) st.skipOids(2);
   for (const d of env.catalog.indexesOf(t.name)) {
     if (!d.primaryKey && d.constraint !== true) continue;
     st.relOid(d.name);
@@ -705,13 +705,18 @@ function isVarlena(type: ColumnDef['type']): boolean {
   return (typeIoByName(type)?.typlen ?? -1) < 0;
 }
 
+/** Whether PostgreSQL gives a table of these columns a TOAST table: one column of a variable-length type. */
+export function hasToastTable(def: { columns: readonly ColumnDef[] }): boolean {
+  return def.columns.some((c) => isVarlena(c.type));
+}
+
 /**
  * Skips the oids PostgreSQL spends on new storage files (relfilenodes come from the oid
  * counter, GetNewRelFileNumber): TRUNCATE gives table `t`, each of its indexes and its TOAST
  * table and index new ones; REINDEX TABLE each index and the TOAST index; REINDEX INDEX one.
  */
 export function skipRelfilenodeOids(env: SqlEnv, t: Table, what: 'truncate' | 'reindex table' | 'reindex index'): void {
-  const toast = t.def.columns.some((c) => isVarlena(c.type));
+  const toast = hasToastTable(t.def);
   const indexes = env.catalog.indexesOf(t.name).length;
   const n = what === 'reindex index' ? 1 : what === 'reindex table' ? indexes + (toast ? 1 : 0) : 1 + indexes + (toast ? 2 : 0);
   env.stats.skipOids(n);

@@ -32,7 +32,7 @@ import { statActivityRows } from './stat_activity.js';
 import { preparedStatementsRows } from './prepared_statements_view.js';
 import { cursorsRows } from './cursors.js';
 import type { ColumnStats } from '../stats/store.js';
-import { PGVECTOR_TYPE_COMMENTS, attrdefRows, attributeRows, authidRows, collationRows, constraintRows, indexExprsText, rolesRows, triggerRows } from './catalog_describe.js';
+import { PGVECTOR_TYPE_COMMENTS, attrdefRows, attributeRows, authidRows, collationRows, constraintRows, hasToastTable, indexExprsText, rolesRows, triggerRows } from './catalog_describe.js';
 import { ROLE_MEMBERSHIPS } from '../analyze/roles.js';
 
 const NS_CATALOG = 11;
@@ -369,6 +369,17 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       return statsRows(env);
     case 'pg_stat_user_tables':
       return statTableRows(env);
+    case 'pg_statio_all_tables':
+    case 'pg_statio_user_tables':
+      // vecgres reads no 8 kB blocks through a buffer pool, so the block counters stay 0; NULL
+      // where PostgreSQL has nothing to count (no index, no TOAST table). The system catalogs
+      // are not listed (as in pg_class).
+      return env.catalog.tableNames().map((t) => {
+        const def = env.catalog.getTable(t)!.def;
+        const idx = env.catalog.indexesOf(t).length > 0 ? 0 : null;
+        const toast = hasToastTable(def) ? 0 : null;
+        return [env.stats.relOid(t), ...schemaAndName(env, t), 0, 0, idx, idx, toast, toast, toast, toast];
+      });
     case 'pg_stat_user_indexes': {
       const rows: Value[][] = [];
       for (const d of env.catalog.allIndexes()) {

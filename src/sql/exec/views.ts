@@ -274,6 +274,9 @@ const SYSTEM_VIEW_WRITES: Record<string, readonly [view: string, detail: string]
   }
   // pg_stat_user_tables is a simple view of pg_stat_all_tables, which is not updatable.
   out['pg_catalog.pg_stat_user_tables'] = ['pg_stat_all_tables', 'Views containing GROUP BY are not automatically updatable.'];
+  // pg_statio_all_tables joins pg_class to its indexes and TOAST table; pg_statio_user_tables is a simple view of it.
+  out['pg_catalog.pg_statio_all_tables'] = ['pg_statio_all_tables', notOne];
+  out['pg_catalog.pg_statio_user_tables'] = ['pg_statio_all_tables', notOne];
   for (const n of ['schemata', 'tables', 'columns', 'table_constraints', 'key_column_usage', 'constraint_column_usage', 'constraint_table_usage', 'referential_constraints', 'sequences', 'views']) {
     out[`information_schema.${n}`] = [n, notOne];
   }
