@@ -104,8 +104,9 @@ function psql(port: number, command: string): Promise<string> {
 const ROLES_AND_SCHEMAS = ['\\du', '\\dg', '\\du+', '\\du postgres', '\\dg pg_*', '\\dn+', '\\dnS', '\\dL', '\\db'];
 // Functions: pgvector's (pg_proc, pg_get_function_result / _arguments, pg_function_is_visible;
 // \df+ adds volatility, language, source and comments, and excludes 'trigger'::regtype) and a
-// pattern that also finds pg_catalog's (avg).
-const FUNCTIONS = ['\\df', '\\df+', '\\df l2*', '\\dfa', '\\df+ avg', '\\dfn', '\\df public.*', '\\df nosuch'];
+// pattern that also finds pg_catalog's (avg). pgvector's operators (pg_operator, with the
+// descriptions of their functions).
+const FUNCTIONS = ['\\df', '\\df+', '\\df l2*', '\\dfa', '\\df+ avg', '\\dfn', '\\df public.*', '\\df nosuch', '\\do', '\\do+', '\\do <=>'];
 const DESCRIBE = [
   '\\d', '\\d items', '\\d+ items', '\\d docs', '\\d+ docs', '\\d parent', '\\d notes', '\\d nosuch', '\\d items_pkey', '\\d+ items_pkey',
   '\\d items_hnsw', '\\d+ items_hnsw', '\\d docs_ivf', '\\d docs_part', '\\d docs_expr', '\\d+ docs_half', '\\d docs_category_title_key',

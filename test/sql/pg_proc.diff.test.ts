@@ -4,7 +4,8 @@
  * implements, pg_get_function_result / pg_get_function_arguments /
  * pg_get_function_identity_arguments / pg_get_function_sqlbody / pg_function_is_visible (NULL
  * for an oid naming no function), function comments in pg_description and obj_description,
- * and regtype input of the pseudo-types pg_proc's columns name. pg_proc lists PostgreSQL's
+ * and regtype input of the pseudo-types pg_proc's columns name; pgvector's pg_operator rows
+ * and pg_operator_is_visible. pg_proc lists PostgreSQL's
  * functions only for the names vecgres implements (regproc.ts), so pg_catalog-wide counts are
  * not compared.
  */
@@ -48,5 +49,19 @@ test("PostgreSQL's rows and the pg_get_function_* functions", async () => {
        'index_am_handler'::regtype AS h, 'anycompatiblearray'::regtype::oid AS i`,
     `SELECT 'trigger[]'::regtype`,
     `SELECT 'public.trigger'::regtype`,
+  ]);
+});
+
+test("pgvector's operators in pg_operator", async () => {
+  await checkAll('pg_operator', [
+    // oprrest and oprjoin print as PostgreSQL prints them (vecgres shows them as text).
+    `SELECT oid, oprname, oprnamespace, oprowner, oprkind, oprcanmerge, oprcanhash, oprleft, oprright, oprresult, oprcom, oprnegate,
+       oprcode, oprrest::text, oprjoin::text FROM pg_operator WHERE oprnamespace = 2200 ORDER BY oid`,
+    `SELECT o.oprname, format_type(o.oprleft, NULL), format_type(o.oprright, NULL), format_type(o.oprresult, NULL),
+       coalesce(obj_description(o.oid, 'pg_operator'), obj_description(o.oprcode, 'pg_proc')), pg_operator_is_visible(o.oid)
+       FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = 'public' ORDER BY 1, 2, 3`,
+    `SELECT oprcode, oprcode::oid = 'l2_distance(vector,vector)'::regprocedure FROM pg_operator WHERE oid = 16432`,
+    `SELECT pg_operator_is_visible(1), pg_operator_is_visible(NULL) AS a`,
+    `SELECT d.description FROM pg_description d WHERE d.classoid = 'pg_operator'::regclass AND d.objoid IN (SELECT oid FROM pg_operator WHERE oprnamespace = 2200) ORDER BY 1`,
   ]);
 });

@@ -5,7 +5,7 @@
  * and parameter types are inferred from the other operand (as PostgreSQL does for `$n`).
  */
 import { roleByOid } from './roles.js';
-import { PROSQLBODY, procByOid, procIsVisible } from './regproc.js';
+import { PROSQLBODY, pgvectorOperators, procByOid, procIsVisible } from './regproc.js';
 import { own } from '../../common/own.js';
 import { readsClock } from '../../types/datetime.js';
 import {
@@ -4160,6 +4160,17 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       }
       const text = name === 'pg_get_function_result' ? 'result' : name === 'pg_get_function_arguments' ? 'arguments' : 'identity';
       return { k: 'op1', type: 'text', arg: a, op: name, fn: (v) => procOf(v)?.details[text] ?? null };
+    }
+    case 'pg_operator_is_visible': {
+      // pgvector's operators (pg_operator's rows): visible when public is on the search path (no
+      // pg_catalog operator has their argument types); NULL for an oid naming none.
+      if (args.length !== 1) throw undefinedFunction(name, types(), location);
+      const a = oidArg(scope, name, args, 0, location);
+      const cat = scope.catalogLookups?.();
+      return { k: 'op1', type: 'bool', arg: a, op: name, fn: (v) => {
+        if (cat?.hasExtension('vector') !== true || !pgvectorOperators().some((o) => o.oid === Number(v))) return null;
+        return (scope.currentSchemas?.(false) ?? ['public']).includes('public');
+      } };
     }
     case 'pg_type_is_visible': {
       // Every type vecgres has is on the search path (pg_catalog, public: enum types may not

@@ -114,6 +114,9 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
   pg_language: cols('oid:oid lanname:name lanowner:oid lanispl:bool lanpltrusted:bool lanplcallfoid:oid laninline:oid lanvalidator:oid lanacl:_aclitem'),
   pg_tablespace: cols('oid:oid spcname:name spcowner:oid spcacl:_aclitem spcoptions:_text'),
   pg_shdescription: cols('objoid:oid classoid:oid description:text'),
+  // oprcode is a regproc value (its function is a pg_proc row), so obj_description(oprcode, ...) reads it.
+  pg_operator: cols(`oid:oid oprname:name oprnamespace:oid oprowner:oid oprkind:char oprcanmerge:bool oprcanhash:bool oprleft:oid
+    oprright:oid oprresult:oid oprcom:oid oprnegate:oid oprcode:regproc=regproc oprrest:regproc oprjoin:regproc`),
   pg_proc: cols(`oid:oid proname:name pronamespace:oid proowner:oid prolang:oid procost:float4 prorows:float4 provariadic:oid
     prosupport:regproc prokind:char prosecdef:bool proleakproof:bool proisstrict:bool proretset:bool provolatile:char
     proparallel:char pronargs:int2 pronargdefaults:int2 prorettype:oid proargtypes:oidvector proallargtypes:_oid
@@ -158,7 +161,7 @@ export const CATALOG_OIDS: Record<string, number> = {
   pg_constraint: 2606, pg_description: 2609, pg_index: 2610, pg_namespace: 2615, pg_opclass: 2616, pg_extension: 3079,
   pg_collation: 3456, pg_policy: 3256, pg_statistic_ext: 3381, pg_publication: 6104, pg_publication_namespace: 6237,
   pg_publication_rel: 6106, pg_trigger: 2620, pg_inherits: 2611, pg_authid: 1260, pg_sequence: 2224, pg_depend: 2608, pg_enum: 3501,
-  pg_auth_members: 1261, pg_language: 2612, pg_tablespace: 1213, pg_shdescription: 2396,
+  pg_auth_members: 1261, pg_language: 2612, pg_tablespace: 1213, pg_shdescription: 2396, pg_operator: 2617,
 };
 
 /**

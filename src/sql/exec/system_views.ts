@@ -11,7 +11,7 @@
  * operator classes), so catalog joins written for PostgreSQL work; tables and indexes get oids
  * from 16384 on, in the order they are first shown.
  */
-import { allProcs, type ProcEntry } from '../analyze/regproc.js';
+import { allProcs, pgvectorOperators, type ProcEntry } from '../analyze/regproc.js';
 import { viewDefinitionText } from './views.js';
 import { UTC_ZONE } from '../../types/timezone.js';
 import { attnumOf, maxAttnum, type Value } from '../../storage/table.js';
@@ -238,6 +238,10 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       return LANGUAGES.map((l) => [l.oid, l.name, BOOTSTRAP_SUPERUSER, l.handler !== 0, l.trusted, l.handler, l.inline, l.validator, null]);
     case 'pg_proc':
       return procRows(env);
+    case 'pg_operator':
+      // pgvector's operators, once CREATE EXTENSION vector ran; PostgreSQL's built-in ones are not listed.
+      if (env.catalog.getExtension('vector') === undefined) return [];
+      return pgvectorOperators().map((o) => [o.oid, o.name, NS_PUBLIC, BOOTSTRAP_SUPERUSER, o.kind, o.canmerge, o.canhash, o.left, o.right, o.result, o.com, o.negate, o.code, o.rest, o.join]);
     case 'pg_shdescription':
       return SHARED_DESCRIPTIONS.map((r) => [...r]);
     case 'pg_tablespace':
@@ -319,6 +323,9 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       for (const [oid, text] of SCHEMA_COMMENTS) rows.push([oid, CATALOG_OIDS['pg_namespace']!, 0, text]);
       for (const l of LANGUAGES) rows.push([l.oid, CATALOG_OIDS['pg_language']!, 0, l.comment]);
       for (const p of listedProcs(env)) if (p.details.comment !== null) rows.push([p.oid, CATALOG_OIDS['pg_proc']!, 0, p.details.comment]);
+      if (env.catalog.getExtension('vector') !== undefined) {
+        for (const o of pgvectorOperators()) if (o.comment !== null) rows.push([o.oid, CATALOG_OIDS['pg_operator']!, 0, o.comment]);
+      }
       // COMMENT ON TABLE / COLUMN: objsubid 0 for the table, the column number for a column.
       for (const name of env.catalog.tableNames()) {
         const def = env.catalog.getTable(name)!.def;
