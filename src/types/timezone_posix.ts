@@ -178,6 +178,8 @@ function rule(p: Cursor): PosixRule | null {
  */
 export function parsePosixZone(text: string): PosixFixed | PosixZone | null {
   if (text.length > NAME_LENGTH_MAX) return null;
+  // pg_tzset never reads a name starting with `:` as a POSIX string (it would name a file).
+  if (text.startsWith(':')) return null;
   const p: Cursor = { s: text.toUpperCase(), i: 0 };
   const std = zname(p);
   if (std === null || p.i >= p.s.length) return null;
