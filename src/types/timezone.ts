@@ -165,6 +165,8 @@ function resolve(name: string, key: string): TimeZone | null {
     const west = h * 3600 + m * 60 + s;
     return { kind: 'fixed', offsetSec: posix[1] === '-' ? west : -west };
   }
+  // tzload reads `:name` as the zone file `name` (one colon), never as a POSIX string.
+  if (name.startsWith(':')) return /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name.slice(1)) ? iana(name.slice(1)) : null;
   // Only names: ICU also reads `+05:00` with the ISO sign, which PostgreSQL does not.
   const zone = /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name) ? iana(name) : null;
   // pg_tzset: a name that is no zone file is read as a POSIX TZ string (`x7y`, `CET-1CEST,M3.5.0,M10.5.0/3`).

@@ -123,6 +123,17 @@ export function zoneSetting(text: string): ZoneSetting | null {
     const east = hoursOffsetSec(text);
     return east === null ? null : offsetSetting(east);
   }
+  // tzload reads `:name` as the zone file `name` (one colon), never as a POSIX string.
+  if (text.startsWith(':')) return zoneFileSetting(text.slice(1));
+  // pg_tzset: a zone file first (`EST5EDT` and `Etc/GMT+5` are files), then a POSIX TZ string.
+  const file = zoneFileSetting(text);
+  if (file !== null) return file;
+  const posix = parsePosixZone(text);
+  return posix === null ? null : { name: text.toUpperCase(), zone: posix };
+}
+
+/** The zone file `text` names (the UTC files, legacy links, IANA zones), or null. */
+function zoneFileSetting(text: string): ZoneSetting | null {
   const key = text.toLowerCase();
   const utc = UTC_FILES.get(key);
   if (utc !== undefined) return { name: utc.name, zone: { kind: 'fixed', offsetSec: 0, abbrev: utc.abbrev } };
@@ -131,11 +142,8 @@ export function zoneSetting(text: string): ZoneSetting | null {
     const zone = ianaZone(legacy);
     return zone === null ? null : { name: legacy, zone };
   }
-  // pg_tzset: a zone file first (`EST5EDT` and `Etc/GMT+5` are files), then a POSIX TZ string.
   const file = NOT_ZONE_FILES.has(key) || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(text) ? null : zoneFile(key, text);
-  if (file !== null) return { name: canonicalSpelling(text), zone: file };
-  const posix = parsePosixZone(text);
-  return posix === null ? null : { name: text.toUpperCase(), zone: posix };
+  return file === null ? null : { name: canonicalSpelling(text), zone: file };
 }
 
 /** The IANA zone `text` (`key` lower-cased), or null, remembered by name. */

@@ -85,6 +85,8 @@ test('a POSIX zone word in a timestamptz literal, and the session zone\'s own ab
     "SET TimeZone = 'abc5abc,M3.2.0,M11.1.0'",
     "SELECT timestamptz '2024-01-15 12:00 abc'::text AS w, timestamptz '2024-07-15 12:00 abc'::text AS s, to_char(timestamptz '2024-07-15 12:00+00', 'TZ OF') AS c",
     "SET TimeZone = 'UTC'",
+    "SELECT ('2024-01-01 00:00'::timestamp AT TIME ZONE ':UTC')::text AS u, ('2024-07-01 00:00'::timestamp AT TIME ZONE ':Europe/Paris')::text AS p",
+    "SELECT ('2024-01-01 00:00'::timestamp AT TIME ZONE ':x7y')::text",
   ];
   const mismatches: string[] = [];
   for (const s of sqls) await check(s, mismatches);
@@ -97,7 +99,9 @@ test('SET TimeZone to POSIX strings: SHOW, and PostgreSQL\'s errors for parts ou
     'x7:59:60y', 'x7y,0,365', 'x7y,J1/0,J365/24', 'x7y,M3.2.0/167,M11.1.0/-167', 'EST5EDT4,M03.02.00/2,M11.1.0/2', 'EST5EDT4,M3.2.0/+2,M11.1.0/2',
     // Refused by PostgreSQL:
     'x7y,M3.2.0/170,M11.1.0/-170', 'x7y,M13.2.0,M11.1.0', 'x7y,M3.6.0,M11.1.0', 'x7y,M3.2.7,M11.1.0', 'x7y,J0,J300', 'x7y,J366,J300', 'x7y,366,300',
-    'x7y,M3.2.0', 'x168y', 'x7:60y', 'x7:59:61y', ':x7', ':x7y', ':abc5xyz,M3.2.0,M11.1.0', 'x7y;M3.2.0,M11.1.0', 'x7y,M3.2.0;M11.1.0', 'EST5EDT4,M3.2.0/2,M11.1.0/2,', 'EST5EDT4,M3.2.0/,M11.1.0/2',
+    'x7y,M3.2.0', 'x168y', 'x7:60y', 'x7:59:61y', ':x7', ':x7y', ':abc5xyz,M3.2.0,M11.1.0', '::UTC', ':5',
+    // A leading colon names a zone file (tzload), never a POSIX string:
+    ':UTC', ':america/new_york', ':EST5EDT', ':Etc/GMT+5', ':Zulu', 'x7y;M3.2.0,M11.1.0', 'x7y,M3.2.0;M11.1.0', 'EST5EDT4,M3.2.0/2,M11.1.0/2,', 'EST5EDT4,M3.2.0/,M11.1.0/2',
     'EST5EDT4,M3.2.0/2:60,M11.1.0/2', 'x7,M3.2.0,M11.1.0', '<x7y', 'x7<y', '', 'x', `x7${'y'.repeat(300)}`,
     // Numbers of hours east (pg_tzset_offset), within and past its range:
     '20', '167.5', '-167.99', '15.9999999', '168', '-168', '1e10', '+0530', 'inf',
