@@ -39,6 +39,10 @@ function cols(spec: string): SystemViewColumn[] {
   });
 }
 
+/** The columns of pg_statio_all_tables and pg_statio_user_tables (one a filtered view of the other). */
+const STATIO_TABLE_COLUMNS = cols(`relid:oid schemaname:name relname:name heap_blks_read:int8 heap_blks_hit:int8 idx_blks_read:int8
+  idx_blks_hit:int8 toast_blks_read:int8 toast_blks_hit:int8 tidx_blks_read:int8 tidx_blks_hit:int8`);
+
 /** PostgreSQL 18's columns of the system catalogs and views vecgres serves. */
 export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
   pg_stats: cols(`schemaname:name tablename:name attname:name inherited:bool null_frac:float4 avg_width:int4 n_distinct:float4
@@ -89,10 +93,8 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
     last_vacuum:timestamptz last_autovacuum:timestamptz last_analyze:timestamptz last_autoanalyze:timestamptz vacuum_count:int8
     autovacuum_count:int8 analyze_count:int8 autoanalyze_count:int8 total_vacuum_time:float8 total_autovacuum_time:float8
     total_analyze_time:float8 total_autoanalyze_time:float8`),
-  pg_statio_all_tables: cols(`relid:oid schemaname:name relname:name heap_blks_read:int8 heap_blks_hit:int8 idx_blks_read:int8
-    idx_blks_hit:int8 toast_blks_read:int8 toast_blks_hit:int8 tidx_blks_read:int8 tidx_blks_hit:int8`),
-  pg_statio_user_tables: cols(`relid:oid schemaname:name relname:name heap_blks_read:int8 heap_blks_hit:int8 idx_blks_read:int8
-    idx_blks_hit:int8 toast_blks_read:int8 toast_blks_hit:int8 tidx_blks_read:int8 tidx_blks_hit:int8`),
+  pg_statio_all_tables: STATIO_TABLE_COLUMNS,
+  pg_statio_user_tables: STATIO_TABLE_COLUMNS,
   pg_stat_user_indexes: cols(`relid:oid indexrelid:oid schemaname:name relname:name indexrelname:name idx_scan:int8
     last_idx_scan:timestamptz idx_tup_read:int8 idx_tup_fetch:int8`),
   pg_attribute: cols(`attrelid:oid attname:name atttypid:oid attlen:int2 attnum:int2 atttypmod:int4 attndims:int2 attbyval:bool
