@@ -53,14 +53,14 @@ function build(base: Float32Array, lists: number): IvfflatIndex {
   }) as IvfflatIndex;
 }
 
-/** The largest list's chunks and the memories they lie in. */
-function chunksOfLargest(ix: IvfflatIndex): { chunks: number; memories: number } {
+/** The largest list's chunks, the memories they lie in, and its entries. */
+function chunksOfLargest(ix: IvfflatIndex): { chunks: number; memories: number; entries: number } {
   const l = ix.lists;
   let big = 0;
   for (let k = 1; k < l.lists; k++) if (l.count[k]! > l.count[big]!) big = k;
   const mems = new Set<number>();
   for (let c = l.firstChunk(big); c >= 0; c = l.nextChunk(c)) mems.add(l.chunkArena(c).id);
-  return { chunks: l.chunks(big), memories: mems.size };
+  return { chunks: l.chunks(big), memories: mems.size, entries: l.count[big]! };
 }
 
 const cases = [
@@ -97,13 +97,19 @@ for (const c of cases) {
       }
 
       // Inserts go on in new chunks; deletes and VACUUM move entries across chunks.
-      const chunksBefore = chained.lists.chunks(0) + chained.lists.chunks(c.lists - 1);
+      // Over every list: which lists the inserts land in depends on the seed's data.
+      const allChunks = (): number => {
+        let n = 0;
+        for (let k = 0; k < c.lists; k++) n += chained.lists.chunks(k);
+        return n;
+      };
+      const chunksBefore = allChunks();
       for (let i = ROWS; i < ROWS + 6000; i++) {
         const key = base.subarray(i * DIM, (i + 1) * DIM);
         chained.insert(i, key);
         whole.insert(i, key);
       }
-      assert.ok(chained.lists.chunks(0) + chained.lists.chunks(c.lists - 1) > chunksBefore, 'inserts added no chunk');
+      assert.ok(allChunks() > chunksBefore, 'inserts added no chunk');
       assert.ok(listContents(chained).equals(listContents(whole)), 'the lists differ after inserts');
       const dead = (r: number): boolean => r % 5 === 2 || (r > 1000 && r < 4000);
       for (let r = 0; r < ROWS + 6000; r++) {
@@ -127,7 +133,10 @@ for (const c of cases) {
       const options = ivfflatAm.parseOptions(new Map([['lists', String(c.lists)]]), DIM);
       const loaded = ivfflatAm.load!({ dim: DIM, opclass, options, seed: SEED, source: new MemorySource(sink.bytes()) }) as IvfflatIndex;
       try {
-        assert.ok(chunksOfLargest(loaded).chunks >= 2);
+        // Still in chunks when its vectors alone exceed a memory (after the deletes and VACUUM
+        // above, how many are left in the largest list depends on the seed).
+        const largest = chunksOfLargest(loaded);
+        if (largest.entries * DIM * 4 > MIB) assert.ok(largest.chunks >= 2, `a loaded list of ${largest.entries} entries in ${largest.chunks} chunk`);
         assert.ok(listContents(loaded).equals(listContents(chained)), 'a load differs');
         for (let i = 0; i < 3000; i++) chained.insert(50000 + i, rowsOf(c.kind, 1, SEED + 70000 + i));
         for (let r = 0; r < ROWS; r += 13) chained.delete(r);
