@@ -172,9 +172,19 @@ function parseIso(text: string, type: DateTimeType, session?: TimeZone, clock?: 
   }
   let offset: number | null = null;
   let zone: TimeZone | null = null;
-  const z = m[8];
+  let z = m[8];
   if (z !== undefined) {
     if (/^[A-Za-z]/.test(z)) {
+      // ParseDateTime: a word runs on past its letters only into `-`, `/`, `.`, `+` or a digit
+      // (`America/New_York`, `x7y`); any other character ends it (`est:` is the word `est`).
+      // What follows is punctuation, skipped, or more fields, which a full timestamp has no
+      // room for (`utc:11`, `x_7`).
+      const letters = /^[A-Za-z]+/.exec(z)![0];
+      const next = z[letters.length];
+      if (next !== undefined && !/[-/.+0-9]/.test(next)) {
+        if (/[A-Za-z0-9]/.test(z.slice(letters.length))) throw badSyntax(type, text);
+        z = letters;
+      }
       // A zone abbreviation or name (DecodeDateTime: an unknown word is tried as a zone name;
       // one with a slash that names no zone is an unknown zone, any other a syntax error).
       // The session zone's own abbreviations come first (`UTC` is -03 under `UTC+3`).

@@ -72,3 +72,23 @@ test(`timestamp, timestamptz and date text I/O agree with PostgreSQL (seed ${SEE
   assert.equal(mismatches.length, 0, `${mismatches.length} of ${compared} differ (VECGRES_SEED=${SEED}):\n${mismatches.slice(0, 15).join('\n')}`);
   assert.ok(refused < compared / 4, `${refused} refused with 0A000 against ${compared} compared`);
 });
+
+test('a zone word ends at punctuation other than - / . + (ParseDateTime), as PostgreSQL reads it', async () => {
+  // `x:11` was read as the POSIX zone `X:11` (eleven hours west): PostgreSQL's word is `x`.
+  const inputs = [
+    '6248-12-27  13:14x:11', '2024-01-01 13:14 x:11', '2024-01-01 13:14 UTC:11', '2024-01-01 13:14 pst:30', '2024-01-01 13:14 x_7',
+    '2024-01-01 13:14 utc_x', '2024-01-01 13:14 est:', '2024-01-01 13:14 z:', '2024-01-01 13:14 x11', '2024-01-01 13:14 x7:30y',
+    '2024-01-01 13:14 America/New_York', '2024-01-01 13:14 Europe/Paris',
+  ];
+  const mismatches: string[] = [];
+  for (const input of inputs) {
+    for (const type of ['timestamptz', 'timestamp', 'date'] as const) {
+      const got = ours(() => (type === 'date' ? formatDate(parseDate(input)) : formatTimestamp(parseTimestamp(input, type, UTC_ZONE), type, UTC_ZONE)));
+      if (!got.ok && got.code === '0A000') continue;
+      const r = await oracle.tryText(`$1::${type}`, [input]);
+      const want: Outcome = r.ok ? { ok: true, text: r.text } : { ok: false, code: r.code };
+      if (JSON.stringify(want) !== JSON.stringify(got)) mismatches.push(`${JSON.stringify(input)}::${type}: PostgreSQL ${JSON.stringify(want)}, vecgres ${JSON.stringify(got)}`);
+    }
+  }
+  assert.deepEqual(mismatches, []);
+});
