@@ -33,7 +33,7 @@ import { quoteIdent } from '../parser/parse.js';
 import { figureColname } from '../analyze/query.js';
 import type { CatalogLookups } from '../analyze/expr.js';
 import { CATALOG_OIDS } from '../analyze/system_views.js';
-import { namespaceOid, systemViewRows } from './system_views.js';
+import { descriptionRows, namespaceOid } from './system_views.js';
 import { objectKey } from '../stats/store.js';
 import { hasPrivilege } from './privileges.js';
 
@@ -664,7 +664,7 @@ export function catalogLookups(env: SqlEnv): CatalogLookups {
 /** pg_description's comment on object `objoid` of catalog `classoid` (objsubid `subid`), or null. */
 function describedBy(env: SqlEnv, objoid: number, classoid: number | undefined, subid: number): string | null {
   if (classoid === undefined) return null;
-  const row = systemViewRows(env, 'pg_description')!.find((r) => r[0] === objoid && r[1] === classoid && r[2] === subid);
+  const row = descriptionRows(env, classoid).find((r) => r[0] === objoid && r[2] === subid);
   return row === undefined ? null : (row[3] as string);
 }
 

@@ -88,6 +88,54 @@ const LANGUAGES = [
   { oid: 12778, name: 'plpgsql', trusted: true, handler: 12775, inline: 12776, validator: 12777, comment: 'PL/pgSQL procedural language' },
 ];
 
+/**
+ * pg_description's rows, or only those of catalog `classoid` (obj_description and
+ * col_description look one object up: building the function comments for a table's column
+ * would be wasted).
+ */
+export function descriptionRows(env: SqlEnv, classoid?: number): Value[][] {
+  const rows: Value[][] = [];
+  const want = (catalog: string): number | null => {
+    const oid = CATALOG_OIDS[catalog]!;
+    return classoid === undefined || classoid === oid ? oid : null;
+  };
+  const vector = env.catalog.getExtension('vector') !== undefined;
+  const ext = want('pg_extension');
+  if (ext !== null) for (const e of installedExtensions(env)) rows.push([e.oid, ext, 0, e.comment]);
+  const nsp = want('pg_namespace');
+  if (nsp !== null) for (const [oid, text] of SCHEMA_COMMENTS) rows.push([oid, nsp, 0, text]);
+  const lang = want('pg_language');
+  if (lang !== null) for (const l of LANGUAGES) rows.push([l.oid, lang, 0, l.comment]);
+  const proc = want('pg_proc');
+  if (proc !== null) for (const p of listedProcs(env)) if (p.details.comment !== null) rows.push([p.oid, proc, 0, p.details.comment]);
+  const opr = want('pg_operator');
+  if (opr !== null && vector) for (const o of pgvectorOperators()) if (o.comment !== null) rows.push([o.oid, opr, 0, o.comment]);
+  const cls = want('pg_class');
+  if (cls !== null) {
+    // COMMENT ON TABLE / COLUMN: objsubid 0 for the table, the column number for a column.
+    for (const name of env.catalog.tableNames()) {
+      const def = env.catalog.getTable(name)!.def;
+      const oid = env.stats.relOid(name);
+      if (def.comment !== undefined) rows.push([oid, cls, 0, def.comment]);
+      def.columns.forEach((c, i) => {
+        if (c.comment !== undefined) rows.push([oid, cls, attnumOf(def, i), c.comment]);
+      });
+    }
+    for (const d of env.catalog.allIndexes()) {
+      if (d.comment !== undefined) rows.push([env.stats.relOid(d.name), cls, 0, d.comment]);
+    }
+  }
+  const typ = want('pg_type');
+  if (typ !== null) {
+    // COMMENT ON TYPE: pgvector's on its types (once the extension is created), enum types'.
+    if (vector) for (const [oid, text] of Object.entries(PGVECTOR_TYPE_COMMENTS)) rows.push([Number(oid), typ, 0, text]);
+    for (const d of env.catalog.allEnumTypes()) {
+      if (d.comment !== undefined) rows.push([d.oid, typ, 0, d.comment]);
+    }
+  }
+  return rows;
+}
+
 /** The functions pg_proc lists: PostgreSQL's of the names vecgres implements, pgvector's once CREATE EXTENSION vector ran. */
 function listedProcs(env: SqlEnv): ProcEntry[] {
   const vector = env.catalog.getExtension('vector') !== undefined;
@@ -318,35 +366,8 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       // plpgsql is in every PostgreSQL database; vector once CREATE EXTENSION recorded it
       // (its types and methods work either way: exec/extension.ts).
       return installedExtensions(env).map((e) => [e.oid, e.name, BOOTSTRAP_SUPERUSER, e.namespace, e.relocatable, e.version, null, null]);
-    case 'pg_description': {
-      const rows: Value[][] = installedExtensions(env).map((e) => [e.oid, CATALOG_OIDS['pg_extension']!, 0, e.comment]);
-      for (const [oid, text] of SCHEMA_COMMENTS) rows.push([oid, CATALOG_OIDS['pg_namespace']!, 0, text]);
-      for (const l of LANGUAGES) rows.push([l.oid, CATALOG_OIDS['pg_language']!, 0, l.comment]);
-      for (const p of listedProcs(env)) if (p.details.comment !== null) rows.push([p.oid, CATALOG_OIDS['pg_proc']!, 0, p.details.comment]);
-      if (env.catalog.getExtension('vector') !== undefined) {
-        for (const o of pgvectorOperators()) if (o.comment !== null) rows.push([o.oid, CATALOG_OIDS['pg_operator']!, 0, o.comment]);
-      }
-      // COMMENT ON TABLE / COLUMN: objsubid 0 for the table, the column number for a column.
-      for (const name of env.catalog.tableNames()) {
-        const def = env.catalog.getTable(name)!.def;
-        const oid = env.stats.relOid(name);
-        if (def.comment !== undefined) rows.push([oid, CATALOG_OIDS['pg_class']!, 0, def.comment]);
-        def.columns.forEach((c, i) => {
-          if (c.comment !== undefined) rows.push([oid, CATALOG_OIDS['pg_class']!, attnumOf(def, i), c.comment]);
-        });
-      }
-      for (const d of env.catalog.allIndexes()) {
-        if (d.comment !== undefined) rows.push([env.stats.relOid(d.name), CATALOG_OIDS['pg_class']!, 0, d.comment]);
-      }
-      // COMMENT ON TYPE: pgvector's on its types (once the extension is created), enum types'.
-      if (env.catalog.getExtension('vector') !== undefined) {
-        for (const [oid, text] of Object.entries(PGVECTOR_TYPE_COMMENTS)) rows.push([Number(oid), CATALOG_OIDS['pg_type']!, 0, text]);
-      }
-      for (const d of env.catalog.allEnumTypes()) {
-        if (d.comment !== undefined) rows.push([d.oid, CATALOG_OIDS['pg_type']!, 0, d.comment]);
-      }
-      return rows;
-    }
+    case 'pg_description':
+      return descriptionRows(env);
     case 'pg_database':
       // PGlite's three databases (the server serves "postgres").
       return [
