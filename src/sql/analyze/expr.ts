@@ -5,7 +5,8 @@
  * and parameter types are inferred from the other operand (as PostgreSQL does for `$n`).
  */
 import { roleByOid } from './roles.js';
-import { PROSQLBODY, pgvectorOperators, procByOid, procIsVisible } from './regproc.js';
+import { PROSQLBODY, procByOid, procIsVisible } from './regproc.js';
+import { pgvectorOperators } from './operator_table.js';
 import { own } from '../../common/own.js';
 import { readsClock } from '../../types/datetime.js';
 import {

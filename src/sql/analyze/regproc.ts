@@ -10,7 +10,6 @@
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { PG_PROC_DETAILS, PG_PROC_ROWS } from './pg_procs.js';
-import { PG_OPERATOR_ROWS } from './pg_operators.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
 
 /** One pg_proc row. */
@@ -120,37 +119,6 @@ export function procByOid(oid: number): ProcEntry | undefined {
 export function procIsVisible(p: ProcEntry, publicOnPath: boolean): boolean {
   if (p.schema === 'pg_catalog') return true;
   return publicOnPath && !(procTable().byName.get(p.name) ?? []).some((o) => o.schema === 'pg_catalog' && o.args.join(',') === p.args.join(','));
-}
-
-/** One pg_operator row of pgvector's (pg_operators.ts). */
-export interface OperatorRow {
-  readonly oid: number;
-  readonly name: string;
-  readonly kind: string;
-  readonly canmerge: boolean;
-  readonly canhash: boolean;
-  readonly left: number;
-  readonly right: number;
-  readonly result: number;
-  readonly com: number;
-  readonly negate: number;
-  /** The implementing function, a row of the function table. */
-  readonly code: number;
-  readonly rest: string;
-  readonly join: string;
-  readonly comment: string | null;
-}
-
-let operators: OperatorRow[] | null = null;
-
-/** pgvector's operators (pg_operator's rows once CREATE EXTENSION vector ran). */
-export function pgvectorOperators(): readonly OperatorRow[] {
-  operators ??= (JSON.parse(PG_OPERATOR_ROWS) as unknown[][]).map((r) => ({
-    oid: r[0] as number, name: r[1] as string, kind: r[2] as string, canmerge: r[3] as boolean, canhash: r[4] as boolean,
-    left: r[5] as number, right: r[6] as number, result: r[7] as number, com: r[8] as number, negate: r[9] as number,
-    code: r[10] as number, rest: r[11] as string, join: r[12] as string, comment: r[13] as string | null,
-  }));
-  return operators;
 }
 
 /** regprocout: the function's name, `-` for 0, the oid's digits for an oid vecgres does not know. */

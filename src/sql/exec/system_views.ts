@@ -11,7 +11,8 @@
  * operator classes), so catalog joins written for PostgreSQL work; tables and indexes get oids
  * from 16384 on, in the order they are first shown.
  */
-import { allProcs, pgvectorOperators, type ProcEntry } from '../analyze/regproc.js';
+import { allProcs, type ProcEntry } from '../analyze/regproc.js';
+import { pgvectorOperators } from '../analyze/operator_table.js';
 import { viewDefinitionText } from './views.js';
 import { UTC_ZONE } from '../../types/timezone.js';
 import { attnumOf, maxAttnum, type Value } from '../../storage/table.js';
