@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import type { OrderedIndex, OrderedKeySpec, ScanKey, ScanKeyOp } from '../../src/access/am.js';
 import type { Value } from '../../src/storage/table.js';
 import { btreeAm } from '../../src/access/btree/index.js';
+import type { BtreeIndex } from '../../src/access/btree/btree-index.js';
+import { NODE_CAP } from '../../src/access/btree/node.js';
 import { Prng } from '../../src/common/prng.js';
 import { SEED } from '../support/seed.js';
 
@@ -80,13 +82,20 @@ test(`btree scans equal brute force over random keys and quals (seed ${SEED})`, 
     const rows = int(3) === 0 ? int(40) : int(3000);
     const entries: { vals: Value[]; row: number }[] = [];
     for (let r = 0; r < rows; r++) entries.push({ vals: keys.map((_, c) => value(c)), row: r });
-    // Half the rows by build, half by insert (in random order), so splits and bulk load both run.
+    // Half the rows by build, half by insert, so splits and bulk load both run. The inserts come
+    // in random order, or in the index's order (each past the last entry: the rightmost-leaf
+    // fast path and its fillfactor split), or in reverse.
     const built = entries.filter((_, i) => i % 2 === 0);
     const index = btreeAm.build({ keys, rowCount: built.length, forEachRow: (fn) => built.forEach((e) => fn(e.row, e.vals)) });
     const rest = entries.filter((_, i) => i % 2 === 1);
-    for (let i = rest.length - 1; i > 0; i--) {
-      const j = int(i + 1);
-      [rest[i], rest[j]] = [rest[j]!, rest[i]!];
+    const order = int(3);
+    if (order === 0) {
+      for (let i = rest.length - 1; i > 0; i--) {
+        const j = int(i + 1);
+        [rest[i], rest[j]] = [rest[j]!, rest[i]!];
+      }
+    } else {
+      rest.sort((a, b) => (order === 1 ? 1 : -1) * cmpRef(keys, a, b));
     }
     for (const e of rest) index.insert(e.row, e.vals);
     const dead = new Set<number>();
@@ -135,6 +144,24 @@ test(`btree scans equal brute force over random keys and quals (seed ${SEED})`, 
       assert.deepEqual(index.findEqual(e.vals).sort((a, b) => a - b), want, `findEqual seed ${SEED} round ${round}`);
     }
   }
+});
+
+test('ascending inserts fill B-tree leaves as a bulk load does (rightmost split by fillfactor)', () => {
+  const keys = [spec(true, false, false)];
+  const index = btreeAm.build({ keys, rowCount: 0, forEachRow: () => {} }) as BtreeIndex;
+  const n = 20000;
+  for (let r = 0; r < n; r++) index.insert(r, [r]);
+  const leaves = Math.ceil(n / Math.floor(NODE_CAP * 0.9));
+  // Half-full leaves (a split in the middle) would be n / (NODE_CAP / 2) = 625 leaves.
+  assert.ok(index.tree.nodes <= leaves * 1.1, `nodes ${index.tree.nodes} for ${leaves} leaves at 90%`);
+  assert.deepEqual(scanAll(index, [{ col: 0, op: '>=', value: n - 3 }], false, () => true), [n - 3, n - 2, n - 1]);
+  assert.deepEqual(scanAll(index, [], false, () => true).length, n);
+  // Then a key before all others and one in the middle: the descent path still places them.
+  index.insert(n, [-1]);
+  index.insert(n + 1, [n / 2 + 0.5]);
+  const all = scanAll(index, [], false, () => true);
+  assert.equal(all[0], n);
+  assert.equal(all[n / 2 + 2], n + 1);
 });
 
 test('btree fillfactor is validated as PostgreSQL does', () => {

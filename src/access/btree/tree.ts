@@ -28,9 +28,16 @@ export class BtTree {
   count = 0;
   /** Nodes allocated (for sizeBytes). */
   nodes = 1;
+  /**
+   * The rightmost leaf, or a leaf left of it (splits add right siblings, found through
+   * `next`): an insert past its last entry goes straight there (nbtinsert.c's fastpath for
+   * ascending keys, which serial and identity columns give).
+   */
+  private lastLeaf: BtNode;
 
   constructor(readonly keys: readonly OrderedKeySpec[]) {
     this.root = new BtNode(keys, true);
+    this.lastLeaf = this.root;
   }
 
   /**
@@ -61,14 +68,27 @@ export class BtTree {
   /** Adds the entry (`vals`, `rowId`); asserts it is not present. */
   insert(vals: readonly Value[], rowId: number): void {
     const keys = this.keys;
+    let last = this.lastLeaf;
+    while (last.next !== null) last = last.next;
+    this.lastLeaf = last;
+    // Past the last entry of the index, with room in the rightmost leaf: no descent.
+    if (last.n > 0 && last.n < NODE_CAP && cmpEntryFull(keys, last, last.n - 1, vals, rowId) < 0) {
+      this.count++;
+      last.set(last.n, vals, rowId);
+      last.n++;
+      return;
+    }
     const cmp = (n: BtNode, i: number): number => cmpEntryFull(keys, n, i, vals, rowId);
     const path: BtNode[] = [];
     const slots: number[] = [];
     let node = this.root;
+    // Whether every node of the path is its parent's last child (the right edge of the tree).
+    let rightEdge = true;
     while (!node.leaf) {
       const ci = BtTree.childFor(node, cmp);
       path.push(node);
       slots.push(ci);
+      rightEdge &&= ci === node.n - 1;
       node = node.children![ci]!;
     }
     const pos = BtTree.leafPos(node, cmp);
@@ -80,8 +100,11 @@ export class BtTree {
       node.n++;
       return;
     }
-    // Split the full leaf in half, then insert into the half the entry belongs to.
-    let right = this.splitOff(node);
+    // Split the full leaf, then insert into the half the entry belongs to. An entry past the
+    // end of the rightmost leaf leaves the left one BULK_FILL full, as nbtree splits its
+    // rightmost page by fillfactor: ascending inserts then fill leaves as a bulk load does,
+    // not half.
+    let right = this.splitOff(node, rightEdge && pos === node.n ? BULK_FILL : node.n >>> 1);
     if (pos <= node.n) {
       node.openGap(pos);
       node.set(pos, vals, rowId);
@@ -113,7 +136,8 @@ export class BtTree {
         parent.n++;
         return;
       }
-      const pRight = this.splitOff(parent);
+      rightEdge &&= at === parent.n;
+      const pRight = this.splitOff(parent, rightEdge ? BULK_FILL : parent.n >>> 1);
       const target = at <= parent.n ? parent : pRight;
       const p = at <= parent.n ? at : at - parent.n;
       target.openGap(p);
@@ -126,14 +150,14 @@ export class BtTree {
   }
 
   /**
-   * Moves the upper half of full node `node` into a new right sibling and returns it. For an
-   * inner node the sibling's slot 0 keeps its first child's separator, which the caller posts
-   * to the parent (reading entry 0 of the sibling) as the separator of the sibling.
+   * Moves the entries of full node `node` past its first `half` into a new right sibling and
+   * returns it. For an inner node the sibling's slot 0 keeps its first child's separator,
+   * which the caller posts to the parent (reading entry 0 of the sibling) as the separator of
+   * the sibling.
    */
-  private splitOff(node: BtNode): BtNode {
+  private splitOff(node: BtNode, half: number): BtNode {
     const right = new BtNode(this.keys, node.leaf);
     this.nodes++;
-    const half = node.n >>> 1;
     for (let i = half; i < node.n; i++) right.copyFrom(i - half, node, i);
     right.n = node.n - half;
     if (!node.leaf) right.children = node.children!.splice(half);
@@ -208,6 +232,7 @@ export class BtTree {
       leaf.n++;
     }
     if (level.length === 0) level.push(new BtNode(keys, true));
+    this.lastLeaf = level[level.length - 1]!;
     this.nodes += level.length;
     while (level.length > 1) {
       const up: BtNode[] = [];
