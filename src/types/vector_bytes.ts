@@ -12,6 +12,9 @@ import { shortDecimalToFloat4, truncatedDecimalToFloat4 } from './float.js';
 /** Parsed elements of a vector whose dimension is not fixed by a typmod (copied out after). */
 const anyDimScratch = new Float32Array(VECTOR_MAX_DIM);
 
+/** Whether typed arrays are little-endian (vectorFromSend's swap assumes it; otherwise vector_recv decides). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Floats per slab: 256 KiB, a few hundred rows of embeddings. */
 const SLAB_FLOATS = 1 << 16;
 
@@ -28,6 +31,9 @@ export class Float32Slab {
   private readonly bufs: Float32Array[] = [];
   private cur = -1;
   private buf: Float32Array = new Float32Array(0);
+  /** The current buffer's bytes and 32-bit words (vectorFromSend writes through them). */
+  bytes: Uint8Array = new Uint8Array(0);
+  words: Int32Array = new Int32Array(0);
   private used = 0;
 
   /** A vector of `n` floats (contents unspecified) that shares no element with another taken since the last reset. */
@@ -41,6 +47,8 @@ export class Float32Slab {
         else this.bufs.push(b);
       }
       this.buf = b;
+      this.bytes = new Uint8Array(b.buffer, b.byteOffset, b.length * 4);
+      this.words = new Int32Array(b.buffer, b.byteOffset, b.length);
       this.used = 0;
     }
     const v = this.buf.subarray(this.used, this.used + n);
@@ -53,6 +61,11 @@ export class Float32Slab {
     this.cur = -1;
     this.buf = new Float32Array(0);
     this.used = 0;
+  }
+
+  /** Where the last vector {@link take} gave starts in {@link words} (its element 0). */
+  lastStart(n: number): number {
+    return this.used - n;
   }
 }
 
@@ -163,23 +176,29 @@ export function vectorFromAscii(b: Uint8Array, start: number, end: number, dim: 
 /**
  * vector_recv's fast path over `b[start, start + len)`: int16 dim, int16 unused = 0, then
  * dim big-endian float4 values, nothing after; `dim` > 0 requires that dimension (-1: any).
- * The floats are byte-swapped through a Uint32Array view, with the NaN / infinity check on
- * the exponent bits.
+ * The field's bytes are copied into the slab at once, then each 32-bit word is byte-swapped in
+ * place (one load and store per float instead of four byte loads), with the NaN / infinity
+ * check on the exponent bits of all of them before the vector is handed out.
  * @returns a vector from `slab`, or null when vector_recv must decide (any error, a short or
  *   long field).
  */
 export function vectorFromSend(b: Uint8Array, start: number, len: number, dim: number, slab: Float32Slab): Float32Array | null {
-  if (len < 8) return null;
+  if (len < 8 || !LITTLE_ENDIAN) return null;
   const d = (b[start]! << 8) | b[start + 1]!;
   if (d === 0 || d > VECTOR_MAX_DIM || (dim > 0 && d !== dim) || b[start + 2] !== 0 || b[start + 3] !== 0 || len !== 4 + 4 * d) return null;
   const out = slab.take(d);
-  const u = new Uint32Array(out.buffer, out.byteOffset, d);
-  let p = start + 4;
-  for (let k = 0; k < d; k++, p += 4) {
-    const w = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
-    // An all-ones exponent is NaN or infinity: vector_recv's error.
-    if ((w & 0x7f800000) === 0x7f800000) return null;
-    u[k] = w;
+  const w = slab.words;
+  const first = slab.lastStart(d);
+  slab.bytes.set(b.subarray(start + 4, start + len), first * 4);
+  // Any word with an all-ones exponent (NaN or infinity: vector_recv's error) sets `bad`.
+  let bad = 0;
+  for (let k = first, end = first + d; k < end; k++) {
+    const x = w[k]!;
+    // Big-endian to the machine's (little-endian) order.
+    const y = (x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
+    bad |= ((y & 0x7f800000) ^ 0x7f800000) === 0 ? 1 : 0;
+    w[k] = y;
   }
+  if (bad !== 0) return null;
   return out;
 }
