@@ -6,9 +6,12 @@
  * against `SELECT id FROM items ORDER BY embedding <=> $1 LIMIT 10` on a table holding only that
  * tenant's rows (with its own HNSW index), both in this process, through the embedded API.
  *
- * Rounds alternate the two (which one goes first alternates too); each round runs the same
- * --queries query vectors on each and records wall time and this process's CPU time
- * (process.cpuUsage: user + system) per query. The table prints, per tenant, the medians over
+ * Each round runs the same --queries query vectors on both tables, interleaved query by query
+ * (which table goes first alternates per query), and records each query's wall time and this
+ * process's CPU time (process.cpuUsage: user + system). Interleaving matters: run as blocks of
+ * 100 queries per table, the block that came first in a round measured up to 1.6x the CPU of
+ * the other for the same work (the same distance computations), so the median over rounds
+ * depended on which table led more rounds. The table prints, per tenant, the medians over
  * rounds of each round's median latency and of its CPU time per query, and their ratios. Every
  * answer of the filtered query is checked against exact filtered search (recall@10 printed).
  *
@@ -28,19 +31,37 @@ const SPECS = {
   ef: { kind: 'number', default: 150, help: 'hnsw.ef_search on both tables' },
 } satisfies OptionSpecs;
 
-/** One round's run of `sql` over the queries: median wall ms and mean CPU ms per query. */
-async function round(peer: SqlPeer, sql: string, params: (q: number) => unknown[], nq: number): Promise<{ wallMs: number; cpuMs: number; ids: number[][] }> {
-  const ms: number[] = [];
-  const ids: number[][] = [];
-  const c0 = process.cpuUsage();
+/** One round's per-query measurements of one table. */
+interface RoundResult {
+  wallMs: number[];
+  cpuMs: number;
+  ids: number[][];
+}
+
+/**
+ * One round: the queries on both tables, interleaved (query q runs `sqlA` on `peerA` first when
+ * q is even, `sqlB` on `peerB` first when odd): per table, each query's wall ms, the CPU ms of
+ * its queries in all, and their answers.
+ */
+async function round(sqlA: string, sqlB: string, peerA: SqlPeer, peerB: SqlPeer, paramsA: (q: number) => unknown[], paramsB: (q: number) => unknown[], nq: number): Promise<[RoundResult, RoundResult]> {
+  const out: [RoundResult, RoundResult] = [{ wallMs: [], cpuMs: 0, ids: [] }, { wallMs: [], cpuMs: 0, ids: [] }];
+  const runs = [
+    { peer: peerA, sql: sqlA, params: paramsA, o: out[0] },
+    { peer: peerB, sql: sqlB, params: paramsB, o: out[1] },
+  ];
   for (let q = 0; q < nq; q++) {
-    const t = nowMs();
-    const r = await peer.query(sql, params(q));
-    ms.push(nowMs() - t);
-    ids.push(r.rows.map((x) => Number(x[0])));
+    for (const run of q % 2 === 0 ? runs : [runs[1]!, runs[0]!]) {
+      const c0 = process.cpuUsage();
+      const t = nowMs();
+      const r = await run.peer.query(run.sql, run.params(q));
+      const wall = nowMs() - t;
+      const c = process.cpuUsage(c0);
+      run.o.wallMs.push(wall);
+      run.o.cpuMs += (c.user + c.system) / 1000;
+      run.o.ids.push(r.rows.map((x) => Number(x[0])));
+    }
   }
-  const c = process.cpuUsage(c0);
-  return { wallMs: median(ms), cpuMs: (c.user + c.system) / 1000 / nq, ids };
+  return out;
 }
 
 /** Entry point: `npm run bench -- tenants ...`. */
@@ -76,36 +97,24 @@ export async function benchTenants(args: string[]): Promise<void> {
     let hits = 0;
     let want = 0;
     for (let r = 0; r < o.rounds; r++) {
-      const runF = async (): Promise<void> => {
-        const x = await round(shared, filteredSql, (q) => [qText[q], t], o.queries);
-        fw.push(x.wallMs);
-        fc.push(x.cpuMs);
-        if (r === 0) {
-          // Recall against exact filtered search (cosine: unit vectors, 1 - dot).
-          for (let q = 0; q < o.queries; q++) {
-            const dist = rows.map((row) => {
-              let s = 0;
-              for (let j = 0; j < d.dim; j++) s += d.queries[q * d.dim + j]! * d.base[row * d.dim + j]!;
-              return 1 - s;
-            });
-            const order = rows.map((_, i) => i).sort((a, b) => dist[a]! - dist[b]! || rows[a]! - rows[b]!);
-            const truth = new Set(order.slice(0, 10).map((i) => rows[i]!));
-            for (const id of x.ids[q]!) if (truth.has(id)) hits++;
-            want += truth.size;
-          }
+      const [f, w] = await round(filteredSql, ownSql, shared, own, (q) => [qText[q], t], (q) => [qText[q]], o.queries);
+      fw.push(median(f.wallMs));
+      fc.push(f.cpuMs / o.queries);
+      ow.push(median(w.wallMs));
+      oc.push(w.cpuMs / o.queries);
+      if (r === 0) {
+        // Recall against exact filtered search (cosine: unit vectors, 1 - dot).
+        for (let q = 0; q < o.queries; q++) {
+          const dist = rows.map((row) => {
+            let s = 0;
+            for (let j = 0; j < d.dim; j++) s += d.queries[q * d.dim + j]! * d.base[row * d.dim + j]!;
+            return 1 - s;
+          });
+          const order = rows.map((_, i) => i).sort((a, b) => dist[a]! - dist[b]! || rows[a]! - rows[b]!);
+          const truth = new Set(order.slice(0, 10).map((i) => rows[i]!));
+          for (const id of f.ids[q]!) if (truth.has(id)) hits++;
+          want += truth.size;
         }
-      };
-      const runO = async (): Promise<void> => {
-        const x = await round(own, ownSql, (q) => [qText[q]], o.queries);
-        ow.push(x.wallMs);
-        oc.push(x.cpuMs);
-      };
-      if (r % 2 === 0) {
-        await runF();
-        await runO();
-      } else {
-        await runO();
-        await runF();
       }
     }
     await own.close();
