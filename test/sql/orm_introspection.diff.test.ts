@@ -29,14 +29,13 @@ await both(`CREATE VIEW "ActiveUser" AS SELECT id, email FROM "User" WHERE role 
 
 test("ORMs' catalog queries read the schema back as on PostgreSQL", async () => {
   await checkAll('ORM introspection', [
-    // Drizzle Kit: indexes (column_name cast to text here: vecgres reports coalesce(name, text)
-    // as text, where PostgreSQL's select_common_type keeps name; the values are the same. The
-    // query joins every operator class of a multi-column index to each key and keeps one per key
-    // by DISTINCT ON: ordered by opcname too here, so that the one kept does not depend on the
-    // join order).
+    // Drizzle Kit: indexes (column_name is coalesce(name, text): name, as select_common_type
+    // keeps the first arm's type. The query joins every operator class of a multi-column index
+    // to each key and keeps one per key by DISTINCT ON: ordered by opcname too here, so that
+    // the one kept does not depend on the join order).
     `SELECT DISTINCT ON (t.relname, ic.relname, k.i) t.relname as table_name, ic.relname AS indexname, k.i AS index_order,
        i.indisunique as is_unique, am.amname as method, ic.reloptions as with,
-       coalesce(a.attname, (('{' || pg_get_expr(i.indexprs, i.indrelid) || '}')::text[])[k.i])::text AS column_name,
+       coalesce(a.attname, (('{' || pg_get_expr(i.indexprs, i.indrelid) || '}')::text[])[k.i]) AS column_name,
        CASE WHEN pg_get_expr(i.indexprs, i.indrelid) IS NOT NULL THEN 1 ELSE 0 END AS is_expression,
        i.indoption[k.i-1] & 1 = 1 AS descending, i.indoption[k.i-1] & 2 = 2 AS nulls_first,
        pg_get_expr(i.indpred, i.indrelid) as where, opc.opcname
@@ -97,5 +96,17 @@ test("Sequelize's describeTable: column comments through pg_statio_all_tables, e
     `INSERT INTO pg_statio_user_tables (relid) VALUES (1)`,
     `SELECT array_agg(typname ORDER BY typname), array_agg(typtype) AS t, array_agg(typname::text ORDER BY 1) AS x FROM pg_type WHERE oid IN (16, 23)`,
     `SELECT (SELECT array_agg(enumlabel ORDER BY enumsortorder) FROM pg_enum) AS labels, (SELECT typname FROM pg_type WHERE oid = 16) AS one`,
+  ]);
+});
+
+test('COALESCE, CASE, GREATEST / LEAST, NULLIF and casts over name report the type PostgreSQL gives them', async () => {
+  // node-postgres parses name and text alike, but name[] it leaves a string (text[] becomes an
+  // array); RowDescription's type is what an ORM's describe step reads.
+  await checkAll('name arms', [
+    `SELECT coalesce(typname, 'x'), coalesce('x', typname), coalesce(NULL, typname), coalesce(typname, 'x'::text), coalesce(typname::text, typname) FROM pg_type WHERE oid = 23`,
+    `SELECT CASE WHEN typlen > 0 THEN typname ELSE 'a' END, CASE WHEN typlen > 0 THEN typname END, CASE typlen WHEN 4 THEN typname ELSE 'b' END,
+       CASE WHEN typlen > 0 THEN typname ELSE 'a'::text END, CASE WHEN typlen > 0 THEN 'x'::text ELSE typname END FROM pg_type WHERE oid = 23`,
+    `SELECT greatest(typname, 'zz'), least(typname, 'a'), greatest('a'::text, typname), nullif(typname, 'a'), nullif('a', typname), nullif(NULL, typname) FROM pg_type WHERE oid = 23`,
+    `SELECT 'a'::name, typname::name, 'a'::pg_catalog.name, '{a,b}'::name[], coalesce(current_user, 'x'), coalesce(current_schema(), current_user) FROM pg_type WHERE oid = 23`,
   ]);
 });

@@ -237,6 +237,53 @@ function shownTypeOidOf(ps: ParseState, val: PgNode, expr: Expr): number | undef
     return undefined;
   }
   if (val.SubLink?.subLinkType === 'EXPR_SUBLINK' && expr.k === 'sublink') return (expr.query as SelectQuery).targets[0]?.shownTypeOid;
+  // A cast to name (`'a'::name`, `relname::name`) or name[].
+  const tc = val.TypeCast;
+  if (tc !== undefined) {
+    const names = ((tc.typeName?.names ?? []) as PgNode[]).map((x) => x.String?.sval as string);
+    if (names[names.length - 1] !== 'name' || (names.length !== 1 && names[0] !== 'pg_catalog')) return undefined;
+    const bounds = (tc.typeName.arrayBounds ?? []) as PgNode[];
+    return bounds.length === 0 ? SHOWN_TYPE_OIDS['name'] : bounds.length === 1 ? SHOWN_ARRAY_OIDS[19] : undefined;
+  }
+  // COALESCE, CASE, GREATEST / LEAST and NULLIF take the type select_common_type gives their
+  // arms (see commonShownType).
+  if (val.CoalesceExpr !== undefined && expr.k === 'coalesce') return commonShownType(ps, val.CoalesceExpr.args as PgNode[], expr.args);
+  if (val.MinMaxExpr !== undefined && expr.k === 'minmax') return commonShownType(ps, val.MinMaxExpr.args as PgNode[], expr.args);
+  // NULLIF(a, b) is of a's type, resolved as a = b: b's when a is an untyped literal.
+  if (val.A_Expr?.kind === 'AEXPR_NULLIF' && expr.k === 'nullif') return commonShownType(ps, [val.A_Expr.lexpr, val.A_Expr.rexpr], [expr.l, expr.r]);
+  const ce = val.CaseExpr;
+  if (ce !== undefined && expr.k === 'case') {
+    const whens = (ce.args ?? []) as PgNode[];
+    // A CASE the analysis simplified (constant conditions) no longer pairs with its arms.
+    if (whens.length !== expr.whens.length) return undefined;
+    // transformCaseExpr puts the ELSE arm first: it weighs most in select_common_type.
+    const raws = whens.map((w) => w.CaseWhen.result as PgNode);
+    const exprs = expr.whens.map((w) => w.then);
+    if (ce.defresult !== undefined) {
+      raws.unshift(ce.defresult);
+      exprs.unshift(expr.else);
+    }
+    return commonShownType(ps, raws, exprs);
+  }
+  return undefined;
+}
+
+/**
+ * The type select_common_type gives arms `raws` (analyzed as `exprs`, pairwise) when it is
+ * name, else undefined. It keeps the first arm's type that is not an untyped literal or NULL
+ * and moves to a later one's only when that coerces one way implicitly; name and text
+ * coerce both ways, so among the string types vecgres keeps as text the first arm decides
+ * (`COALESCE(relname, 'x'::text)` is name, `CASE ... ELSE 'x'::text END` text).
+ */
+function commonShownType(ps: ParseState, raws: readonly PgNode[], exprs: readonly Expr[]): number | undefined {
+  if (raws.length !== exprs.length) return undefined;
+  for (let i = 0; i < raws.length; i++) {
+    const r = raws[i]!;
+    const c = r.A_Const;
+    if (c !== undefined && (c.sval !== undefined || c.isnull === true)) continue;
+    const shown = shownTypeOidOf(ps, r, exprs[i]!);
+    return shown === SHOWN_TYPE_OIDS['name'] && exprs[i]!.type === 'text' ? shown : undefined;
+  }
   return undefined;
 }
 
