@@ -157,6 +157,7 @@ function parseIso(text: string, type: DateTimeType, session?: TimeZone, clock?: 
   // PostgreSQL decodes the fields left to right: the time's range first, then the zone;
   // the date's fields are validated last (ValidateDate).
   let usecs = 0n;
+  let hour = 0;
   if (m[4] !== undefined) {
     const h = Number(m[4]);
     const mi = Number(m[5]);
@@ -166,13 +167,23 @@ function parseIso(text: string, type: DateTimeType, session?: TimeZone, clock?: 
     const us = frac === '' ? 0 : Number(frac.padEnd(6, '0'));
     // 24:00:00 is the end of the day; a leap second 60 rolls over (PostgreSQL's tm2time).
     if (h > 24 || mi > 59 || s > 60 || (h === 24 && (mi !== 0 || s !== 0 || us !== 0))) throw outOfRange(text);
+    hour = h;
     usecs = BigInt(((h * 60 + mi) * 60 + s)) * 1_000_000n + BigInt(us);
-  } else if (m[8] !== undefined) {
+  }
+  // The words of datetktbl that may stand where a zone does: `at` (ignored), `am` / `pm`
+  // (applied to the hour once the date is validated) and `allballs` (00:00:00 UTC, no time
+  // given). A zone after a date alone applies to its midnight (DecodeDateTime leaves the time
+  // fields 0). Other datetktbl words there are not read here.
+  let meridian: 'am' | 'pm' | null = null;
+  const word = m[8] !== undefined && /^[A-Za-z]+$/.test(m[8]) ? m[8].toLowerCase() : null;
+  if (word === 'am' || word === 'pm') meridian = word;
+  else if (word === 'allballs' && m[4] !== undefined) throw badSyntax(type, text);
+  else if (word !== 'at' && word !== 'allballs' && m[4] === undefined && m[8] !== undefined && /^[A-Za-z]/.test(m[8]) && DATETKTBL_WORDS.has(/^[A-Za-z]+/.exec(m[8])![0].toLowerCase())) {
     throw new PgError(SQLSTATE.feature_not_supported, `${TYPE_TEXT[type]} input "${text}" is not supported`);
   }
-  let offset: number | null = null;
+  let offset: number | null = word === 'allballs' ? 0 : null;
   let zone: TimeZone | null = null;
-  let z = m[8];
+  let z = meridian !== null || word === 'at' || word === 'allballs' ? undefined : m[8];
   if (z !== undefined) {
     if (/^[A-Za-z]/.test(z)) {
       // ParseDateTime: a word runs on past its letters only into `-`, `/`, `.`, `+` or a digit
@@ -226,6 +237,12 @@ function parseIso(text: string, type: DateTimeType, session?: TimeZone, clock?: 
   if (month < 1 || month > 12 || day < 1 || day > 31) throw monthDayOutOfRange(text);
   const dim = month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1]!;
   if (day < 1 || day > dim) throw outOfRange(text);
+  if (meridian !== null) {
+    // DecodeDateTime's AM/PM step: an hour past 12 is out of range; 12 am is 0, pm adds 12.
+    if (hour > 12) throw outOfRange(text);
+    if (meridian === 'am' && hour === 12) usecs -= 12n * 3_600_000_000n;
+    else if (meridian === 'pm' && hour !== 12) usecs += 12n * 3_600_000_000n;
+  }
   return { days: daysFromCivil(year, month, day) - PG_EPOCH_DAYS, usecs, offset, zone };
 }
 

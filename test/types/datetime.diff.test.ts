@@ -92,3 +92,24 @@ test('a zone word ends at punctuation other than - / . + (ParseDateTime), as Pos
   }
   assert.deepEqual(mismatches, []);
 });
+
+test('a zone, am / pm, at and allballs after a date as PostgreSQL reads them (DecodeDateTime)', async () => {
+  // A zone after a date alone was 0A000; `10:00 pm` was 22007 where PostgreSQL reads 22:00.
+  const inputs = [
+    '2024-01-01 est', '2024-01-01 est:', '2024-01-01 +05', '2024-01-01 -03:30', '2024-01-01 z', '2024-01-01 America/New_York',
+    '2024-01-01 x7', '2024-07-01 cest', '2024-01-01 nosuch', '2024-01-01 nosuch/zone',
+    '2024-01-01 12:00 am', '2024-01-01 12:30 pm', '2024-01-01 1:05 pm', '2024-01-01 1:05 AM', '2024-01-01T10:00 pm', '2024-01-01 pm',
+    '2024-01-01 am', '2024-01-01 13:00 pm', '2024-01-01 24:00 pm', '2024-13-01 13:00 pm', '2024-01-01 11:00 pm BC', '2024-02-30 1:00 pm',
+    '2024-01-01 at', '2024-01-01 10:00 at', '2024-01-01 allballs', '2024-01-01 10:00 allballs', '2024-01-01 10:00 t', '2024-01-01 10:00 jan',
+  ];
+  const mismatches: string[] = [];
+  for (const input of inputs) {
+    for (const type of ['timestamptz', 'timestamp', 'date'] as const) {
+      const got = ours(() => (type === 'date' ? formatDate(parseDate(input)) : formatTimestamp(parseTimestamp(input, type, UTC_ZONE), type, UTC_ZONE)));
+      const r = await oracle.tryText(`$1::${type}`, [input]);
+      const want: Outcome = r.ok ? { ok: true, text: r.text } : { ok: false, code: r.code };
+      if (JSON.stringify(want) !== JSON.stringify(got)) mismatches.push(`${JSON.stringify(input)}::${type}: PostgreSQL ${JSON.stringify(want)}, vecgres ${JSON.stringify(got)}`);
+    }
+  }
+  assert.deepEqual(mismatches, []);
+});
