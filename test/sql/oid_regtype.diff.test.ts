@@ -65,6 +65,13 @@ test('regtype input by PostgreSQL spellings, output as format_type prints', asyn
     "SELECT '23'::regtype AS a",
     'SELECT NULL::regtype AS a',
     "SELECT to_regtype('integer') AS a, to_regtype('nosuch') AS b, to_regtype('vector') AS c, to_regtype('text[]') AS d",
+    // A keyword the type grammar does not take is a syntax error, which to_regtype raises too.
+    "SELECT 'any'::regtype AS a", "SELECT to_regtype('any') AS a", "SELECT 'user'::regtype AS a", "SELECT 'between'::regtype AS a",
+    "SELECT 'any[]'::regtype AS a", "SELECT 'setof'::regtype AS a", "SELECT 'public.any'::regtype AS a, '\"any\"'::regtype AS b",
+    "SELECT 'sum(any)'::regprocedure AS a",
+    "SELECT 'time without time zone'::regtype AS a, 'time(2) without time zone'::regtype AS b, 'timestamp(3) with time zone'::regtype AS c",
+    "SELECT 'national character'::regtype AS a, 'nchar'::regtype AS b, 'char varying'::regtype AS c, 'national character varying(3)'::regtype AS d",
+    "SELECT 'national'::regtype AS a", "SELECT 'json'::regtype AS a, 'boolean'::regtype AS b, 'dec'::regtype AS c, 'interval'::regtype AS d",
   ]);
 });
 

@@ -1599,7 +1599,9 @@ function regInputExpr(scope: ExprScope, arg: Expr, type: SqlType, location: numb
     try {
       return { k: 'const', type, value: input(arg.value as string) };
     } catch (e) {
-      if (e instanceof PgError && e.position === undefined && location >= 0) e.position = String(location + 1);
+      // pcb_error_callback: an error of the literal's input points at the literal, also one
+      // that had a position of its own (a syntax error in a type name, within that name).
+      if (e instanceof PgError && location >= 0) e.position = String(location + 1);
       throw e;
     }
   }

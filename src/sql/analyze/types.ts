@@ -41,7 +41,7 @@ import { TimeTz, adjustTimetzTypmod, formatTimetz, parseTimetz, timeToTimetz, ti
 import { typeIoByOid } from '../../types/type_io.js';
 import { EnumValue, isEnumSqlType, enumTypeOid, enumTypeName, enumArrayOid, type EnumSqlType } from '../../types/enum_value.js';
 import { parseOid, oidFromInt4, oidFromInt8, oidToInt4 } from '../../types/oid.js';
-import { identNeedsQuotes } from '../parser/parse.js';
+import { identNeedsQuotes, parseSql, scanTokens } from '../parser/parse.js';
 import { regprocIn, regprocOut, regprocedureIn, regprocedureOut } from './regproc.js';
 
 /** Element types an array value may have: the built-in ones of {@link ARRAY_ELEM_TYPES} and every enum type. */
@@ -1116,7 +1116,9 @@ export function regIn(text: string, type: Exclude<OidSqlType, 'oid'>, strict: bo
 const REGTYPE_WORDS: Readonly<Record<string, SqlType>> = {
   'double precision': 'float8', 'character varying': 'varchar', character: 'bpchar', char: 'bpchar', 'bit varying': 'varbit',
   'timestamp with time zone': 'timestamptz', 'timestamp without time zone': 'timestamp', float: 'float8', dec: 'numeric',
-  'time with time zone': 'timetz',
+  'time with time zone': 'timetz', 'time without time zone': 'time', 'char varying': 'varchar', nchar: 'bpchar',
+  'national character': 'bpchar', 'national char': 'bpchar', 'national character varying': 'varchar', 'national char varying': 'varchar',
+  'nchar varying': 'varchar',
 };
 
 /**
@@ -1125,11 +1127,13 @@ const REGTYPE_WORDS: Readonly<Record<string, SqlType>> = {
  * `public.vector`, `"int4"`, an enum type of `reg`'s catalog) to its oid; a typmod is read and
  * dropped; digits are the oid, `-` is 0. `strict`: an unknown name is 42704 (regtypein) rather than null (to_regtype).
  * Serial pseudo-types are not types here, as in PostgreSQL.
- * @throws PgError 42704 `type "x" does not exist`; 0A000 for a type PostgreSQL has that
- *   vecgres does not.
+ * @throws PgError 42704 `type "x" does not exist`; 42601 `syntax error at or near "any"` for a
+ *   keyword the type grammar does not take (also with `strict` false); 0A000 for a type
+ *   PostgreSQL has that vecgres does not.
  */
 export function regtypeIn(text: string, strict: boolean, reg?: Pick<RegCatalog, 'userTypeOid'>): number | null {
-  const t = text.trim();
+  // `timestamp(3) with time zone`: the precision sits inside the words (dropped, as any typmod).
+  const t = text.trim().replace(/^(time(?:stamp)?)\s*\(\s*[0-9]+\s*\)(\s+with(?:out)?\s+time\s+zone)/i, '$1$2');
   if (t === '-') return 0;
   if (/^[0-9]+$/.test(t)) return parseOid(text, 'regtype');
   const m = /^((?:"[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)\s*\.\s*)?("[^"]+"|[A-Za-z_][A-Za-z0-9_$ ]*?)\s*(\(\s*[0-9]+\s*(?:,\s*-?[0-9]+\s*)?\))?\s*((?:\[\s*[0-9]*\s*\]\s*)*)$/.exec(t);
@@ -1138,6 +1142,23 @@ export function regtypeIn(text: string, strict: boolean, reg?: Pick<RegCatalog, 
     throw new PgError(SQLSTATE.undefined_object, `type "${name}" does not exist`);
   };
   if (m === null) return fail(t);
+  // parseTypeString reads the text with the grammar: a reserved or column-name keyword that is
+  // no type (`any`, `user`, `between`) is a syntax error, which to_regtype does not hide.
+  if (m[1] === undefined && !m[2]!.startsWith('"')) {
+    const first = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(m[2]!)![0];
+    if (scanTokens(first)[0]?.keyword === true) {
+      try {
+        parseSql(`SELECT NULL::${t}`);
+      } catch (e) {
+        // The position counts in the type's text, as raw_parser's over that string does.
+        if (e instanceof PgError && e.code === SQLSTATE.syntax_error) {
+          const at = e.position === undefined ? undefined : Number(e.position) - 'SELECT NULL::'.length + (text.length - text.trimStart().length);
+          throw new PgError(SQLSTATE.syntax_error, e.message, at === undefined || at < 1 ? {} : { position: at });
+        }
+        throw e;
+      }
+    }
+  }
   const unquote = (x: string) => (x.startsWith('"') ? x.slice(1, -1) : x.toLowerCase().replace(/\s+/g, ' '));
   const schema = m[1] === undefined ? null : unquote(m[1].replace(/\s*\.\s*$/, ''));
   const name = unquote(m[2]!);
