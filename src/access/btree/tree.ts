@@ -3,6 +3,10 @@
  * and cursors over the linked leaves (PostgreSQL's nbtinsert.c, nbtsearch.c, nbtsort.c, much
  * reduced: one process, no page locks, no on-disk pages).
  *
+ * An insert past the last entry of the index goes straight to the rightmost leaf while it has
+ * room (nbtinsert.c's fastpath), and a full rightmost leaf taking such an entry splits leaving
+ * the left page BULK_FILL full, as nbtree splits its rightmost page by fillfactor.
+ *
  * Deletion never shrinks a node: deleted rows are tombstones (index.ts) until vacuum rebuilds
  * the tree from the surviving entries by bulk load (vacuum.ts), which also keeps the leaves
  * full. Separators are copies of the first entry of their child at the time it was split;
