@@ -82,9 +82,12 @@ test(`distances are the exact ones; strict_order is ascending across partitions 
       if (i > 0) assert.ok(dists[i]! >= dists[i - 1]!, `row ${i} closer than the one before`);
     }
   }
-  // relaxed_order to exhaustion returns every row once.
+  // relaxed_order to exhaustion returns each row at most once and nearly all of them: a node
+  // its graph's links never reach is never returned (pgvector's iterative scans have the same
+  // limit); seed 5 leaves one of 4,000 so.
   const all = scanAll(parted, queries.subarray(0, DIM), gucs({ 'hnsw.iterative_scan': 'relaxed_order', 'hnsw.max_scan_tuples': 1000000, work_mem: 1000000 }), 100000);
-  assert.equal(new Set(all.ids).size, ROWS);
+  assert.equal(new Set(all.ids).size, all.ids.length, 'no row twice');
+  assert.ok(all.ids.length >= ROWS * 0.995, `${all.ids.length} of ${ROWS} rows`);
 });
 
 test(`hnsw.max_scan_tuples bounds the tuples of the whole partitioned scan (seed ${SEED})`, () => {

