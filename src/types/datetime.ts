@@ -175,10 +175,12 @@ function parseIso(text: string, type: DateTimeType, session?: TimeZone, clock?: 
   // given). A zone after a date alone applies to its midnight (DecodeDateTime leaves the time
   // fields 0). Other datetktbl words there are not read here.
   let meridian: 'am' | 'pm' | null = null;
-  const word = m[8] !== undefined && /^[A-Za-z]+$/.test(m[8]) ? m[8].toLowerCase() : null;
+  // The zone field's leading letters, and the field itself when it is only letters.
+  const lead = m[8] === undefined ? '' : /^[A-Za-z]*/.exec(m[8])![0].toLowerCase();
+  const word = lead.length > 0 && lead.length === m[8]!.length ? lead : null;
   if (word === 'am' || word === 'pm') meridian = word;
   else if (word === 'allballs' && m[4] !== undefined) throw badSyntax(type, text);
-  else if (word !== 'at' && word !== 'allballs' && m[4] === undefined && m[8] !== undefined && /^[A-Za-z]/.test(m[8]) && DATETKTBL_WORDS.has(/^[A-Za-z]+/.exec(m[8])![0].toLowerCase())) {
+  else if (word !== 'at' && word !== 'allballs' && m[4] === undefined && DATETKTBL_WORDS.has(lead)) {
     throw new PgError(SQLSTATE.feature_not_supported, `${TYPE_TEXT[type]} input "${text}" is not supported`);
   }
   let offset: number | null = word === 'allballs' ? 0 : null;

@@ -62,11 +62,6 @@ export class Float32Slab {
     this.buf = new Float32Array(0);
     this.used = 0;
   }
-
-  /** Where the last vector {@link take} gave starts in {@link words} (its element 0). */
-  lastStart(n: number): number {
-    return this.used - n;
-  }
 }
 
 /**
@@ -188,7 +183,8 @@ export function vectorFromSend(b: Uint8Array, start: number, len: number, dim: n
   if (d === 0 || d > VECTOR_MAX_DIM || (dim > 0 && d !== dim) || b[start + 2] !== 0 || b[start + 3] !== 0 || len !== 4 + 4 * d) return null;
   const out = slab.take(d);
   const w = slab.words;
-  const first = slab.lastStart(d);
+  // `out` views the slab's current buffer, as `words` does.
+  const first = (out.byteOffset - w.byteOffset) >>> 2;
   slab.bytes.set(b.subarray(start + 4, start + len), first * 4);
   // Any word with an all-ones exponent (NaN or infinity: vector_recv's error) sets `bad`.
   let bad = 0;
