@@ -14,7 +14,8 @@
  * statement its own transaction (one fsync per batch for the durable database).
  *   5. COPY: the same rows loaded by COPY FROM in text and binary format (statements of
  *      --copy-rows rows, default 20,000, each its own transaction) into vecgres (in memory and
- *      in a data directory), beside multi-row INSERT into vecgres in memory, PGlite's COPY
+ *      in a data directory), beside multi-row INSERT into vecgres in memory (vector parameters
+ *      as Float32Array, as text, as number[]; vectors as literals in the SQL), PGlite's COPY
  *      (through its '/dev/blob'), and native PostgreSQL's COPY FROM STDIN (pg-copy-streams)
  *      when PGVECTOR_URL is set. `--copy-only` runs only this step; `--dims N` tiles each GloVe
  *      row to N floats (synthetic high-dimensional rows), `--vecgres-only` leaves the peers out.
@@ -64,6 +65,30 @@ async function loadVecgres(db: Vecgres, base: Float32Array, dim: number, rows: n
     }
     await db.query(`INSERT INTO items VALUES ${vals.join(',')}`, params);
   }
+  return (nowMs() - t) / 1000;
+}
+
+/**
+ * Multi-row INSERT with vector parameters in the form `form` gives them: `text` strings (what
+ * node-postgres and PGlite send: every parameter in text format) or `number[]` (what embedding
+ * clients return); returns seconds. Making the parameters is the client's work, done before
+ * the clock starts.
+ */
+async function loadVecgresParams(db: Vecgres, base: Float32Array, dim: number, rows: number, batch: number, form: 'text' | 'array'): Promise<number> {
+  const statements: [string, unknown[]][] = [];
+  for (let i = 0; i < rows; i += batch) {
+    const n = Math.min(batch, rows - i);
+    const vals: string[] = [];
+    const params: unknown[] = [];
+    for (let r = 0; r < n; r++) {
+      vals.push(`($${2 * r + 1}, $${2 * r + 2})`);
+      const v = base.subarray((i + r) * dim, (i + r + 1) * dim);
+      params.push(i + r, form === 'text' ? formatVector(v) : Array.from(v));
+    }
+    statements.push([`INSERT INTO items VALUES ${vals.join(',')}`, params]);
+  }
+  const t = nowMs();
+  for (const [sql, params] of statements) await db.query(sql, params);
   return (nowMs() - t) / 1000;
 }
 
@@ -178,6 +203,10 @@ async function benchCopy(base: Float32Array, dim: number, rows: number, batch: n
     await w.exec('TRUNCATE items');
     await loadVecgresLiterals(w, base, dim, warm, batch);
     await w.exec('TRUNCATE items');
+    for (const form of ['text', 'array'] as const) {
+      await loadVecgresParams(w, base, dim, warm, batch, form);
+      await w.exec('TRUNCATE items');
+    }
     for (const binary of [false, true]) {
       await loadByCopy((q, d) => w.query(q, [], { blob: d }), [new Blob([copyData(base, dim, 0, warm, binary) as Uint8Array<ArrayBuffer>])], binary);
       await w.exec('TRUNCATE items');
@@ -220,6 +249,15 @@ async function benchCopy(base: Float32Array, dim: number, rows: number, batch: n
     add(`vecgres INSERT (${batch}-row, text literals), memory`, await loadVecgresLiterals(mem, base, dim, rows, batch));
     await mem.close();
   }
+  for (const form of ['text', 'array'] as const) {
+    // What a client of the wire protocol sends (text parameters), and what an embedding
+    // client's number[] becomes in the embedded API.
+    mem = await Vecgres.create();
+    await mem.exec(ddl);
+    start();
+    add(`vecgres INSERT (${batch}-row, ${form === 'text' ? 'text' : 'number[]'} parameters), memory`, await loadVecgresParams(mem, base, dim, rows, batch, form));
+    await mem.close();
+  }
   for (const [name, binary, chunks] of peers ? [['text', false, text], ['binary', true, bin]] as const : []) {
     const pg = await PGlite.create({ extensions: { vector } });
     await pg.exec(`CREATE EXTENSION vector; ${ddl}`);
@@ -247,7 +285,7 @@ async function benchCopy(base: Float32Array, dim: number, rows: number, batch: n
     }
   }
   const insert = results[0]![1];
-  console.log(`COPY / INSERT rows per CPU second, in memory: text ${(results[1]![1] / insert).toFixed(2)}x, binary ${(results[2]![1] / insert).toFixed(2)}x; data directory: text ${(results[3]![1] / results[5]![1]).toFixed(2)}x, binary ${(results[4]![1] / results[5]![1]).toFixed(2)}x ; against INSERT with text literals, in memory: text ${(results[1]![1] / results[6]![1]).toFixed(2)}x, binary ${(results[2]![1] / results[6]![1]).toFixed(2)}x (load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  console.log(`COPY / INSERT rows per CPU second, in memory: text ${(results[1]![1] / insert).toFixed(2)}x, binary ${(results[2]![1] / insert).toFixed(2)}x; data directory: text ${(results[3]![1] / results[5]![1]).toFixed(2)}x, binary ${(results[4]![1] / results[5]![1]).toFixed(2)}x ; against INSERT with text literals, in memory: text ${(results[1]![1] / results[6]![1]).toFixed(2)}x, binary ${(results[2]![1] / results[6]![1]).toFixed(2)}x; with text parameters: text ${(results[1]![1] / results[7]![1]).toFixed(2)}x, binary ${(results[2]![1] / results[7]![1]).toFixed(2)}x; with number[] parameters: text ${(results[1]![1] / results[8]![1]).toFixed(2)}x, binary ${(results[2]![1] / results[8]![1]).toFixed(2)}x (load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
 }
 
 export async function benchIngest(args: string[]): Promise<void> {

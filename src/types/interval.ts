@@ -7,17 +7,18 @@
  *   us      int64  microseconds of time (a BigInt)
  *
  * Text output is IntervalStyle `postgres` (EncodeInterval): `1 year 2 mons 3 days 04:05:06`.
- * Input (DecodeInterval / DecodeISO8601Interval) reads the common forms: `<n> <unit>` pairs
- * with PostgreSQL's unit names and abbreviations (fractions spill into the smaller units as
- * PostgreSQL's AdjustFract* do), `[+-]hh:mm[:ss[.ffffff]]`, a number before a time as days,
- * a lone number as seconds, a leading `@`, a trailing `ago`, and ISO 8601 `P1Y2M3DT4H5M6S`.
- * Other forms PostgreSQL reads (`1-2` year-month, interval typmods, `infinity`) are 0A000.
+ * Input is PostgreSQL's interval_in ported: ParseDateTime's fields (datetime_fields.ts) read by
+ * DecodeInterval (`<n> <unit>` pairs with PostgreSQL's unit names, fractions spilling into the
+ * smaller units as its AdjustFract* do, `[+-]hh:mm[:ss[.ffffff]]`, `Y-M`, bare numbers taking
+ * the unit below the next field's, `@`, `ago`), then ISO 8601 (`P1Y2M3DT4H5M6S`,
+ * `P0001-02-03T04:05:06`) when that fails. Infinite intervals (`infinity`) are 0A000.
  *
  * Comparison is interval_cmp's: by the total span with a month as 30 days and a day as 24
  * hours, so `'1 mon'` equals `'30 days'` though they print differently.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { rint } from '../common/rint.js';
+import { parseDateTimeFields, dateKeyword, deltaKeyword, FieldType, type DateField } from './datetime_fields.js';
 
 export const USECS_PER_SEC = 1_000_000n;
 export const USECS_PER_DAY = 86_400_000_000n;
@@ -284,41 +285,31 @@ export function formatInterval(x: Interval): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Input (DecodeInterval)
+// Input (interval_in: ParseDateTime, DecodeInterval, DecodeISO8601Interval)
 
-type Unit = 'us' | 'ms' | 'second' | 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year' | 'decade' | 'century' | 'millennium';
+/** How a decoding step failed: PostgreSQL's DTERR_BAD_FORMAT (22007) or DTERR_FIELD_OVERFLOW (22015). */
+type DtErr = 'bad' | 'overflow';
 
-/** PostgreSQL's deltatktbl unit spellings (datetime.c). */
-const UNITS: Record<string, Unit> = {
-  microsecon: 'us', us: 'us', usec: 'us', usecs: 'us', usecond: 'us', useconds: 'us',
-  millisecon: 'ms', ms: 'ms', msec: 'ms', msecs: 'ms', msecond: 'ms', mseconds: 'ms',
-  second: 'second', seconds: 'second', s: 'second', sec: 'second', secs: 'second',
-  minute: 'minute', minutes: 'minute', m: 'minute', min: 'minute', mins: 'minute',
-  hour: 'hour', hours: 'hour', h: 'hour', hr: 'hour', hrs: 'hour',
-  day: 'day', days: 'day', d: 'day',
-  week: 'week', weeks: 'week', w: 'week',
-  month: 'month', months: 'month', mon: 'month', mons: 'month',
-  year: 'year', years: 'year', y: 'year', yr: 'year', yrs: 'year',
-  decade: 'decade', decades: 'decade', dec: 'decade', decs: 'decade',
-  century: 'century', centuries: 'century', c: 'century', cent: 'century',
-  millennium: 'millennium', millennia: 'millennium', mil: 'millennium', mils: 'millennium',
-};
-
-/**
- * The unit a word names, as datetime.c's datebsearch finds it: only the first TOKMAXLEN (10)
- * characters are compared, so `microseconds` (and `microseconxds`) are `microsecon`.
- */
-function unitOf(word: string): Unit | undefined {
-  return UNITS[word.slice(0, 10)];
+/** The fields being accumulated (PostgreSQL's struct pg_itm_in): years and months apart, as there. */
+interface ItmIn {
+  usec: bigint;
+  mday: number;
+  mon: number;
+  year: number;
 }
 
-/** Interval fields being accumulated (PostgreSQL's struct pg_itm_in). */
-interface Acc {
-  us: bigint;
-  days: number;
-  months: number;
-  /** Units seen, for the "each field once" rule (PostgreSQL's fmask). */
-  seen: Set<string>;
+function fitsInt64(x: bigint): boolean {
+  return x >= INT64_MIN && x <= INT64_MAX;
+}
+
+/** int64_multiply_add: `itm.usec += val * mult`, false on int64 overflow. */
+function multiplyAddUsec(val: bigint, mult: bigint, itm: ItmIn): boolean {
+  const product = val * mult;
+  if (!fitsInt64(product)) return false;
+  const sum = itm.usec + product;
+  if (!fitsInt64(sum)) return false;
+  itm.usec = sum;
+  return true;
 }
 
 /**
@@ -327,223 +318,530 @@ interface Acc {
  * is -82, not rint's or Math.round's answer). The float64 operations are PostgreSQL's, in its
  * order, so the bits agree.
  */
-function fractUs(acc: Acc, frac: number, scale: number): void {
-  if (frac === 0) return;
+function adjustFractMicroseconds(frac: number, scale: number, itm: ItmIn): boolean {
+  if (frac === 0) return true;
   let f = frac * scale;
-  let us = Math.trunc(f);
-  f -= us;
-  if (f > 0.5) us++;
-  else if (f < -0.5) us--;
-  acc.us += BigInt(us);
-}
-
-/** AdjustFractYears: `frac * scale` years as whole months, `rint((frac * scale) * 12)`. */
-function fractYears(acc: Acc, frac: number, scale: number): void {
-  acc.months += rint(frac * scale * 12);
+  let usec = Math.trunc(f);
+  f -= usec;
+  if (f > 0.5) usec++;
+  else if (f < -0.5) usec--;
+  const sum = itm.usec + BigInt(usec);
+  if (!fitsInt64(sum)) return false;
+  itm.usec = sum;
+  return true;
 }
 
 /** AdjustFractDays: `frac * scale` days, whole days then the rest as microseconds. */
-function fractDays(acc: Acc, frac: number, scale: number): void {
-  if (frac === 0) return;
+function adjustFractDays(frac: number, scale: number, itm: ItmIn): boolean {
+  if (frac === 0) return true;
   let f = frac * scale;
   const extra = Math.trunc(f);
-  acc.days += extra;
+  if (!fitsInt32(itm.mday + extra)) return false;
+  itm.mday += extra;
   f -= extra;
-  fractUs(acc, f, 86_400_000_000);
+  return adjustFractMicroseconds(f, 86_400_000_000, itm);
 }
 
-function applyUnit(acc: Acc, unit: Unit, whole: bigint, frac: number): void {
-  const n = Number(whole);
-  switch (unit) {
-    case 'us': acc.us += whole; fractUs(acc, frac, 1); break;
-    case 'ms': acc.us += whole * 1000n; fractUs(acc, frac, 1000); break;
-    case 'second': acc.us += whole * USECS_PER_SEC; fractUs(acc, frac, 1_000_000); break;
-    case 'minute': acc.us += whole * USECS_PER_MINUTE; fractUs(acc, frac, 60_000_000); break;
-    case 'hour': acc.us += whole * USECS_PER_HOUR; fractUs(acc, frac, 3_600_000_000); break;
-    case 'day': acc.days += n; fractUs(acc, frac, 86_400_000_000); break;
-    case 'week': acc.days += n * 7; fractDays(acc, frac, 7); break;
-    case 'month': acc.months += n; fractDays(acc, frac, DAYS_PER_MONTH); break;
-    case 'year': acc.months += n * 12; fractYears(acc, frac, 1); break;
-    case 'decade': acc.months += n * 120; fractYears(acc, frac, 10); break;
-    case 'century': acc.months += n * 1200; fractYears(acc, frac, 100); break;
-    default: acc.months += n * 12000; fractYears(acc, frac, 1000); break;
-  }
+/** AdjustFractYears: `frac * scale` years as whole months, `rint((frac * scale) * 12)`. */
+function adjustFractYears(frac: number, scale: number, itm: ItmIn): boolean {
+  const extra = rint(frac * scale * 12);
+  if (!fitsInt32(itm.mon + extra)) return false;
+  itm.mon += extra;
+  return true;
 }
 
-const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-const TIME = /^([+-]?)(\d+):(\d+)(?::(\d+)(?:\.(\d*))?|\.(\d*))?$/;
-
-/** A signed decimal as its integer part and the fraction with the same sign. */
-function splitNumber(s: string): { whole: bigint; frac: number } {
-  const neg = s.startsWith('-');
-  const body = s.replace(/^[+-]/, '');
-  const [w = '', f = ''] = body.split('.');
-  const whole = BigInt(w === '' ? '0' : w);
-  const frac = f === '' ? 0 : Number(`0.${f}`);
-  return { whole: neg ? -whole : whole, frac: neg ? -frac : frac };
+/** AdjustMicroseconds: `val * scale` microseconds plus the fraction's. */
+function adjustMicroseconds(val: bigint, fval: number, scale: bigint, itm: ItmIn): boolean {
+  return multiplyAddUsec(val, scale, itm) && adjustFractMicroseconds(fval, Number(scale), itm);
 }
 
-const TIME_UNITS: ReadonlySet<Unit> = new Set<Unit>(['hour', 'minute', 'second', 'ms', 'us']);
+/** AdjustDays: `val * scale` days (int32 arithmetic, as PostgreSQL's). */
+function adjustDays(val: bigint, scale: number, itm: ItmIn): boolean {
+  if (val < -2147483648n || val > 2147483647n) return false;
+  const days = Number(val) * scale;
+  if (!fitsInt32(days) || !fitsInt32(itm.mday + days)) return false;
+  itm.mday += days;
+  return true;
+}
+
+/** AdjustMonths. */
+function adjustMonths(val: bigint, itm: ItmIn): boolean {
+  if (val < -2147483648n || val > 2147483647n) return false;
+  const mon = itm.mon + Number(val);
+  if (!fitsInt32(mon)) return false;
+  itm.mon = mon;
+  return true;
+}
+
+/** AdjustYears: `val * scale` years. */
+function adjustYears(val: bigint, scale: number, itm: ItmIn): boolean {
+  if (val < -2147483648n || val > 2147483647n) return false;
+  const years = Number(val) * scale;
+  if (!fitsInt32(years) || !fitsInt32(itm.year + years)) return false;
+  itm.year += years;
+  return true;
+}
+
+/** C's strtoll / strtol (base 10) at `from` of `s`: the value, where it stopped, and ERANGE. */
+interface StrToInt {
+  val: bigint;
+  end: number;
+  range: boolean;
+}
 
 /**
- * interval_in (IntervalStyle postgres, no typmod).
- * @throws PgError 22007 invalid syntax, 22015 `interval field value out of range`, 22008
- *   `interval out of range`, 0A000 for forms this parser does not read.
+ * strtoi64 (`bits` 64) or strtoint (`bits` 32): optional white space and sign, then digits.
+ * With no digits the value is 0 and `end` is `from`, as C's.
  */
-export function parseInterval(text: string): Interval {
-  const bad = () => new PgError(SQLSTATE.invalid_datetime_format, `invalid input syntax for type interval: "${text}"`);
-  const unsupported = () => new PgError(SQLSTATE.feature_not_supported, `interval input "${text}" is not supported`);
-  const fieldRange = () => new PgError(SQLSTATE.interval_field_overflow, `interval field value out of range: "${text}"`);
-  const t = text.trim().toLowerCase();
-  if (t === '') throw bad();
-  if (t.startsWith('p')) return parseIso8601(text, t, bad, fieldRange);
-  // A sign glued to a digit before it: SQL-standard `Y-M` or `D H:M:S` forms, not read here.
-  if (/\d[+-]/.test(t)) throw unsupported();
-  if (t === 'infinity' || t === '+infinity' || t === '-infinity') throw unsupported();
-  // `13.w`: ParseDateTime reads digits, a dot and letters as one date field, which an interval
-  // refuses (`13.5w` and `13. w` are numbers before a unit).
-  if (/\d\.[a-z]/.test(t)) throw bad();
-  // Split into fields as ParseDateTime does: a number glued to a unit word is two fields.
-  const raw = t.replace(/^@\s*/, '').match(/[+-]?\d*\.?\d+(?::\d*(?:\.\d*)?)*(?:\.\d*)?|[a-z]+|\S/g);
-  if (raw === null) throw bad();
-  let fields: string[] = raw;
-  let ago = false;
-  if (fields[fields.length - 1] === 'ago') {
-    ago = true;
-    fields = fields.slice(0, -1);
+function strToInt(s: string, from: number, bits: 32 | 64): StrToInt {
+  let p = from;
+  while (p < s.length && /[ \t\n\v\f\r]/.test(s[p]!)) p++;
+  let neg = false;
+  if (s[p] === '+' || s[p] === '-') {
+    neg = s[p] === '-';
+    p++;
   }
-  const acc: Acc = { us: 0n, days: 0, months: 0, seen: new Set() };
-  // PostgreSQL's fmask: each field sets bits, and a bit set twice is a syntax error. A time
-  // field sets hour, minute and all the seconds bits; seconds with a fraction all seconds bits.
-  // DecodeInterval reads the fields backwards: each field is decoded (its range errors, 22015)
-  // and then checked against the fields after it (22007). Fields are decoded here in order and
-  // their bits and errors kept, then checked last to first, so the first error PostgreSQL meets wins.
-  const items: { keys: string[]; err: PgError | null }[] = [];
-  const mark = (...keys: string[]) => {
-    items.push({ keys, err: null });
-  };
-  const unitBits = (unit: Unit, frac: number): string[] => (unit === 'second' && frac !== 0 ? ['second', 'ms', 'us'] : [unit]);
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
-    const tm = TIME.exec(f);
-    if (tm !== null && f.includes(':')) {
-      const neg = tm[1] === '-';
-      let h: bigint;
-      let m: bigint;
-      let s = 0n;
-      let frac = '';
-      if (tm[6] !== undefined) {
-        // mm:ss.fff
-        h = 0n;
-        m = BigInt(tm[2]!);
-        s = BigInt(tm[3]!);
-        frac = tm[6];
-      } else {
-        h = BigInt(tm[2]!);
-        m = BigInt(tm[3]!);
-        if (tm[4] !== undefined) s = BigInt(tm[4]);
-        frac = tm[5] ?? '';
-      }
-      // ParseFractionalSecond: the fraction as a float64 (strtod), rint'ed to microseconds,
-      // so `.9999996` carries to a whole second. DecodeTimeCommon allows a leap second (60).
-      const fsec = frac === '' ? 0 : rint(Number(`0.${frac}`) * 1_000_000);
-      // DecodeInterval decodes the field (DecodeTime's range checks: 22015) before it checks
-      // the field against those seen (22007), so `16 hr 20:260` is out of range, not a syntax error.
-      if (m > 59n || s > 60n) {
-        items.push({ keys: ['hour', 'minute', 'second', 'ms', 'us'], err: fieldRange() });
-        continue;
-      }
-      mark('hour', 'minute', 'second', 'ms', 'us');
-      let us = h * USECS_PER_HOUR + m * USECS_PER_MINUTE + s * USECS_PER_SEC + BigInt(fsec);
-      if (neg) us = -us;
-      acc.us += us;
-      continue;
-    }
-    // A sign before a bare fraction (`-.5`) is not a field PostgreSQL's ParseDateTime reads.
-    if (/^[+-]\./.test(f)) throw bad();
-    if (!NUMBER.test(f)) {
-      if (/^[a-z]+$/.test(f) && unitOf(f) === undefined && !['ago', 'infinity'].includes(f)) throw bad();
-      // A unit without a number: PostgreSQL gives it a neighbouring field's value.
-      if (unitOf(f) !== undefined) throw unsupported();
-      // Punctuation PostgreSQL's field splitter may skip or join: refuse rather than guess.
-      throw /^[a-z]+$/.test(f) ? bad() : unsupported();
-    }
-    const next = fields[i + 1];
-    const { whole, frac } = splitNumber(f);
-    const outOfInt = whole > 2147483647n || whole < -2147483648n;
-    if (next !== undefined && unitOf(next) !== undefined) {
-      const unit = unitOf(next)!;
-      // Time units take an int64 (AdjustMicroseconds); days, months and years an int32.
-      if (outOfInt && !TIME_UNITS.has(unit)) {
-        items.push({ keys: unitBits(unit, frac), err: fieldRange() });
-        i++;
-        continue;
-      }
-      mark(...unitBits(unit, frac));
-      applyUnit(acc, unit, whole, frac);
-      i++;
-      continue;
-    }
-    if (outOfInt) {
-      items.push({ keys: [], err: fieldRange() });
-      continue;
-    }
-    if (next !== undefined && TIME.test(next) && next.includes(':')) {
-      // A number before a time is days (`1 02:00`).
-      mark('day');
-      applyUnit(acc, 'day', whole, frac);
-      continue;
-    }
-    if (next === undefined) {
-      // A lone trailing number is seconds.
-      mark(...unitBits('second', frac));
-      applyUnit(acc, 'second', whole, frac);
-      continue;
-    }
-    // Two numbers in a row, or a number before punctuation: PostgreSQL gives the first one the
-    // unit below the next field's, a rule this parser does not follow.
-    throw /^[a-z]+$/.test(next) ? bad() : unsupported();
-  }
-  for (let k = items.length - 1; k >= 0; k--) {
-    const it = items[k]!;
-    if (it.err !== null) throw it.err;
-    for (const key of it.keys) if (acc.seen.has(key)) throw bad();
-    for (const key of it.keys) acc.seen.add(key);
-  }
-  if (acc.seen.size === 0) throw bad();
-  let { months, days, us } = acc;
-  if (ago) {
-    months = -months;
-    days = -days;
-    us = -us;
-  }
-  if (!(months >= INT32_MIN && months <= INT32_MAX) || !(days >= INT32_MIN && days <= INT32_MAX)) throw fieldRange();
-  if (us < INT64_MIN || us > INT64_MAX) throw fieldRange();
-  return new Interval(months, days, us);
+  const start = p;
+  while (p < s.length && s.charCodeAt(p) >= 48 && s.charCodeAt(p) <= 57) p++;
+  if (p === start) return { val: 0n, end: from, range: false };
+  let val = BigInt(s.slice(start, p));
+  if (neg) val = -val;
+  const range = bits === 64 ? !fitsInt64(val) : val < -2147483648n || val > 2147483647n;
+  return { val, end: p, range };
 }
 
-/** DecodeISO8601Interval, format with designators only (`P1Y2M3DT4H5M6.5S`, `P2W`). */
-function parseIso8601(text: string, t: string, bad: () => PgError, fieldRange: () => PgError): Interval {
-  const m = /^p(?:([+-]?\d+(?:\.\d+)?)y)?(?:([+-]?\d+(?:\.\d+)?)m)?(?:([+-]?\d+(?:\.\d+)?)w)?(?:([+-]?\d+(?:\.\d+)?)d)?(?:t(?:([+-]?\d+(?:\.\d+)?)h)?(?:([+-]?\d+(?:\.\d+)?)m)?(?:([+-]?\d+(?:\.\d+)?)s)?)?$/.exec(t);
-  if (m === null || t === 'p' || t.endsWith('t')) {
-    if (/^p[\d.+-]*[-:]/.test(t)) throw new PgError(SQLSTATE.feature_not_supported, `interval input "${text}" is not supported`);
-    throw bad();
+/**
+ * ParseFraction: `text` from its decimal point as a float64; a lone `.` is 0. Anything after
+ * the digits is a syntax error.
+ */
+function parseFraction(text: string): number | 'bad' {
+  if (text === '.') return 0;
+  return /^\.\d+$/.test(text) ? Number(`0${text}`) : 'bad';
+}
+
+/** DecodeTimeCommon (full range): `h:m`, `h:m:s[.f]` or `m:s.f`, in microseconds. */
+function decodeTime(text: string): bigint | DtErr {
+  const h = strToInt(text, 0, 64);
+  if (h.range) return 'overflow';
+  if (text[h.end] !== ':') return 'bad';
+  let hour = h.val;
+  const m = strToInt(text, h.end + 1, 32);
+  if (m.range) return 'overflow';
+  let min = Number(m.val);
+  let sec = 0;
+  let fsec = 0;
+  let cp = m.end;
+  if (cp === text.length) {
+    // h:m
+  } else if (text[cp] === '.') {
+    // Always mm:ss.fff.
+    const f = parseFraction(text.slice(cp));
+    if (f === 'bad') return 'bad';
+    fsec = rint(f * 1_000_000);
+    if (hour > 2147483647n || hour < -2147483648n) return 'overflow';
+    sec = min;
+    min = Number(hour);
+    hour = 0n;
+  } else if (text[cp] === ':') {
+    const s = strToInt(text, cp + 1, 32);
+    if (s.range) return 'overflow';
+    sec = Number(s.val);
+    cp = s.end;
+    if (cp < text.length) {
+      if (text[cp] !== '.') return 'bad';
+      const f = parseFraction(text.slice(cp));
+      if (f === 'bad') return 'bad';
+      fsec = rint(f * 1_000_000);
+    }
+  } else {
+    return 'bad';
   }
-  const acc: Acc = { us: 0n, days: 0, months: 0, seen: new Set() };
-  const units: Unit[] = ['year', 'month', 'week', 'day', 'hour', 'minute', 'second'];
-  for (let i = 0; i < units.length; i++) {
-    const v = m[i + 1];
-    if (v === undefined) continue;
-    // ParseISO8601Number reads the whole number with strtod and takes the fraction as
-    // `val - trunc(val)`, which is not always the double nearest the fraction's digits.
-    const val = Number(v);
-    if (!(val >= -1e15 && val <= 1e15)) throw fieldRange();
-    const ipart = Math.trunc(val);
-    if (ipart > 2147483647 || ipart < -2147483648) throw fieldRange();
-    applyUnit(acc, units[i]!, BigInt(ipart), val - ipart);
+  // A leap second (60) and a fraction that rounds up to a whole second pass, as in PostgreSQL.
+  if (hour < 0n || min < 0 || min > 59 || sec < 0 || sec > 60 || fsec < 0 || fsec > 1_000_000) return 'overflow';
+  const itm: ItmIn = { usec: BigInt(fsec), mday: 0, mon: 0, year: 0 };
+  if (!multiplyAddUsec(hour, USECS_PER_HOUR, itm) || !multiplyAddUsec(BigInt(min), USECS_PER_MINUTE, itm) || !multiplyAddUsec(BigInt(sec), USECS_PER_SEC, itm)) return 'overflow';
+  return itm.usec;
+}
+
+/** fmask bits (DTK_M of datetime.h's field types), for the each-field-once rule. */
+const M_MONTH = 1 << 1;
+const M_YEAR = 1 << 2;
+const M_DAY = 1 << 3;
+const M_HOUR = 1 << 10;
+const M_MINUTE = 1 << 11;
+const M_SECOND = 1 << 12;
+const M_MILLISECOND = 1 << 13;
+const M_MICROSECOND = 1 << 14;
+const M_WEEK = 1 << 24;
+const M_DECADE = 1 << 25;
+const M_CENTURY = 1 << 26;
+const M_MILLENNIUM = 1 << 27;
+const M_ALL_SECS = M_SECOND | M_MILLISECOND | M_MICROSECOND;
+const M_TIME = M_HOUR | M_MINUTE | M_ALL_SECS;
+const M_DATE = M_YEAR | M_MONTH | M_DAY;
+
+/**
+ * DecodeInterval, IntervalStyle postgres, no typmod: reads `fields` from last to first, so a
+ * unit word gives its unit to the number before it, a bare number takes the unit below the
+ * field after it (seconds when last; days before a time), `ago` (last only) negates all.
+ * Returns the fields, `'infinity'` / `'-infinity'`, or how it failed.
+ */
+function decodeInterval(fields: readonly DateField[], itm: ItmIn): DtErr | 'late' | 'early' | null {
+  let fmask = 0;
+  /** The unit of a bare number (DecodeInterval's `type`); null until a field sets it. */
+  let type: string | null = null;
+  let isBefore = false;
+  let parsingUnitVal = false;
+  let infinite: 'late' | 'early' | null = null;
+  const nf = fields.length;
+  for (let i = nf - 1; i >= 0; i--) {
+    const { text, type: ftype } = fields[i]!;
+    let tmask = 0;
+    let number = ftype === FieldType.Date || ftype === FieldType.Number;
+    if (ftype === FieldType.Time) {
+      const us = decodeTime(text);
+      if (typeof us !== 'bigint') return us;
+      // DecodeTimeForInterval sets the time, replacing microseconds summed from later fields.
+      itm.usec = us;
+      tmask = M_TIME;
+      type = 'day';
+      parsingUnitVal = false;
+    } else if (ftype === FieldType.Tz) {
+      // A signed h:m[:s] is a time with its sign; anything else a signed number.
+      const us = text.includes(':', 1) ? decodeTime(text.slice(1)) : 'bad';
+      if (typeof us === 'bigint') {
+        if (text[0] === '-') {
+          if (us === INT64_MIN) return 'overflow';
+          itm.usec = -us;
+        } else {
+          itm.usec = us;
+        }
+        tmask = M_TIME;
+        type = 'day';
+        parsingUnitVal = false;
+      } else {
+        number = true;
+      }
+    } else if (ftype === FieldType.String || ftype === FieldType.Special) {
+      if (parsingUnitVal) return 'bad';
+      const k = deltaKeyword(text) ?? dateKeyword(text);
+      if (k === undefined) return 'bad';
+      if (k.kind === 'ignore') continue;
+      if (k.kind === 'units') {
+        type = k.value;
+        parsingUnitVal = true;
+      } else if (k.kind === 'ago') {
+        if (i !== nf - 1) return 'bad';
+        isBefore = true;
+        // A number right before `ago` has no unit.
+        type = 'none';
+      } else if (k.kind === 'reserved') {
+        tmask = M_DATE | M_TIME;
+        if ((k.value !== 'late' && k.value !== 'early') || i !== nf - 1) return 'bad';
+        infinite = k.value;
+      } else {
+        return 'bad';
+      }
+    }
+    if (number) {
+      type ??= 'second';
+      const v = strToInt(text, 0, 64);
+      if (v.range) return 'overflow';
+      let val = v.val;
+      let fval = 0;
+      const cp = v.end;
+      if (text[cp] === '-') {
+        // SQL's `years-months`.
+        const m = strToInt(text, cp + 1, 32);
+        if (m.range || m.val < 0n || m.val >= 12n) return 'overflow';
+        if (m.end !== text.length) return 'bad';
+        type = 'month';
+        const val2 = text[0] === '-' ? -m.val : m.val;
+        val = val * 12n;
+        if (!fitsInt64(val)) return 'overflow';
+        val += val2;
+        if (!fitsInt64(val)) return 'overflow';
+      } else if (text[cp] === '.') {
+        const f = parseFraction(text.slice(cp));
+        if (f === 'bad') return 'bad';
+        fval = text[0] === '-' ? -f : f;
+      } else if (cp !== text.length) {
+        return 'bad';
+      }
+      switch (type) {
+        case 'microsecond':
+          if (!adjustMicroseconds(val, fval, 1n, itm)) return 'overflow';
+          tmask = M_MICROSECOND;
+          break;
+        case 'millisecond':
+          if (!adjustMicroseconds(val, fval, 1000n, itm)) return 'overflow';
+          tmask = M_MILLISECOND;
+          break;
+        case 'second':
+          if (!adjustMicroseconds(val, fval, USECS_PER_SEC, itm)) return 'overflow';
+          // Seconds with a fraction count as milliseconds and microseconds too.
+          tmask = fval === 0 ? M_SECOND : M_ALL_SECS;
+          break;
+        case 'minute':
+          if (!adjustMicroseconds(val, fval, USECS_PER_MINUTE, itm)) return 'overflow';
+          tmask = M_MINUTE;
+          break;
+        case 'hour':
+          if (!adjustMicroseconds(val, fval, USECS_PER_HOUR, itm)) return 'overflow';
+          tmask = M_HOUR;
+          type = 'day';
+          break;
+        case 'day':
+          if (!adjustDays(val, 1, itm) || !adjustFractMicroseconds(fval, 86_400_000_000, itm)) return 'overflow';
+          tmask = M_DAY;
+          break;
+        case 'week':
+          if (!adjustDays(val, 7, itm) || !adjustFractDays(fval, 7, itm)) return 'overflow';
+          tmask = M_WEEK;
+          break;
+        case 'month':
+          if (!adjustMonths(val, itm) || !adjustFractDays(fval, DAYS_PER_MONTH, itm)) return 'overflow';
+          tmask = M_MONTH;
+          break;
+        case 'year':
+          if (!adjustYears(val, 1, itm) || !adjustFractYears(fval, 1, itm)) return 'overflow';
+          tmask = M_YEAR;
+          break;
+        case 'decade':
+          if (!adjustYears(val, 10, itm) || !adjustFractYears(fval, 10, itm)) return 'overflow';
+          tmask = M_DECADE;
+          break;
+        case 'century':
+          if (!adjustYears(val, 100, itm) || !adjustFractYears(fval, 100, itm)) return 'overflow';
+          tmask = M_CENTURY;
+          break;
+        case 'millennium':
+          if (!adjustYears(val, 1000, itm) || !adjustFractYears(fval, 1000, itm)) return 'overflow';
+          tmask = M_MILLENNIUM;
+          break;
+        default:
+          // quarter, timezone, julian, dow, ..., or a number right before `ago`.
+          return 'bad';
+      }
+      parsingUnitVal = false;
+    }
+    if ((tmask & fmask) !== 0) return 'bad';
+    fmask |= tmask;
   }
-  if (!(acc.months >= INT32_MIN && acc.months <= INT32_MAX) || !(acc.days >= INT32_MIN && acc.days <= INT32_MAX)) throw fieldRange();
-  return new Interval(acc.months, acc.days, acc.us);
+  if (fmask === 0 || parsingUnitVal) return 'bad';
+  if (isBefore) {
+    if (itm.usec === INT64_MIN || itm.mday === INT32_MIN || itm.mon === INT32_MIN || itm.year === INT32_MIN) return 'overflow';
+    itm.usec = -itm.usec;
+    itm.mday = -itm.mday;
+    itm.mon = -itm.mon;
+    itm.year = -itm.year;
+  }
+  return infinite;
+}
+
+/**
+ * ParseISO8601Number: a number as strtod reads it (sign, digits, point, exponent; `-inf` and
+ * `-nan` too), split into its integer part and fraction. Hexadecimal floats are not read.
+ */
+function parseIso8601Number(s: string, from: number): { val: bigint; fval: number; end: number } | DtErr {
+  const c = s[from];
+  if (c === undefined || !(/[0-9.-]/.test(c))) return 'bad';
+  const m = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)/i.exec(s.slice(from));
+  if (m === null) return 'bad';
+  const text = m[0];
+  const val = Number(/n/i.test(text) && !/e/i.test(text) ? (/nan/i.test(text) ? NaN : text.startsWith('-') ? -Infinity : Infinity) : text);
+  // strtod's ERANGE: a finite number too large, or one too small for a normal double.
+  if (/^[+-]?[\d.]/.test(text)) {
+    if (!Number.isFinite(val)) return 'bad';
+    const mantissaNonZero = /[1-9]/.test(text.replace(/[eE].*$/, ''));
+    if ((val === 0 && mantissaNonZero) || (val !== 0 && Math.abs(val) < 2.2250738585072014e-308)) return 'bad';
+  }
+  if (Number.isNaN(val) || val < -1e15 || val > 1e15) return 'overflow';
+  const ipart = val >= 0 ? Math.floor(val) : -Math.floor(-val);
+  return { val: BigInt(ipart), fval: val - ipart, end: from + text.length };
+}
+
+/**
+ * DecodeISO8601Interval on the input as given (case and spaces kept): the format with
+ * designators (`P1Y2M3DT4H5M6.5S`, `P2W`; units in any order, fractions in any field) and the
+ * alternative formats (`P0001-02-03T04:05:06`, `P00010203T040506`).
+ */
+function decodeIso8601Interval(str: string, itm: ItmIn): DtErr | null {
+  if (str.length < 2 || str[0] !== 'P') return 'bad';
+  let p = 1;
+  let datepart = true;
+  let havefield = false;
+  const intWidth = (at: number): number => {
+    let q = str[at] === '-' ? at + 1 : at;
+    const start = q;
+    while (q < str.length && str.charCodeAt(q) >= 48 && str.charCodeAt(q) <= 57) q++;
+    return q - start;
+  };
+  while (p < str.length) {
+    if (str[p] === 'T') {
+      datepart = false;
+      havefield = false;
+      p++;
+      continue;
+    }
+    const fieldstart = p;
+    const n = parseIso8601Number(str, p);
+    if (typeof n === 'string') return n;
+    const { val, fval } = n;
+    p = n.end;
+    const unit = p < str.length ? str[p]! : '\0';
+    p++;
+    if (datepart) {
+      let extended = false;
+      switch (unit) {
+        case 'Y':
+          if (!adjustYears(val, 1, itm) || !adjustFractYears(fval, 1, itm)) return 'overflow';
+          break;
+        case 'M':
+          if (!adjustMonths(val, itm) || !adjustFractDays(fval, DAYS_PER_MONTH, itm)) return 'overflow';
+          break;
+        case 'W':
+          if (!adjustDays(val, 7, itm) || !adjustFractDays(fval, 7, itm)) return 'overflow';
+          break;
+        case 'D':
+          if (!adjustDays(val, 1, itm) || !adjustFractMicroseconds(fval, 86_400_000_000, itm)) return 'overflow';
+          break;
+        case 'T':
+        case '\0':
+          // Basic alternative format: YYYYMMDD.
+          if (intWidth(fieldstart) === 8 && !havefield) {
+            if (!adjustYears(val / 10000n, 1, itm) || !adjustMonths((val / 100n) % 100n, itm) || !adjustDays(val % 100n, 1, itm) || !adjustFractMicroseconds(fval, 86_400_000_000, itm)) return 'overflow';
+            if (unit === '\0') return null;
+            datepart = false;
+            havefield = false;
+            continue;
+          }
+          extended = true;
+          break;
+        case '-':
+          extended = true;
+          break;
+        default:
+          return 'bad';
+      }
+      if (extended) {
+        // Extended alternative format: Y-M-D.
+        if (havefield) return 'bad';
+        if (!adjustYears(val, 1, itm) || !adjustFractYears(fval, 1, itm)) return 'overflow';
+        if (unit === '\0') return null;
+        if (unit === 'T') {
+          datepart = false;
+          havefield = false;
+          continue;
+        }
+        const m = parseIso8601Number(str, p);
+        if (typeof m === 'string') return m;
+        p = m.end;
+        if (!adjustMonths(m.val, itm) || !adjustFractDays(m.fval, DAYS_PER_MONTH, itm)) return 'overflow';
+        if (p >= str.length) return null;
+        if (str[p] === 'T') {
+          datepart = false;
+          havefield = false;
+          continue;
+        }
+        if (str[p] !== '-') return 'bad';
+        p++;
+        const d = parseIso8601Number(str, p);
+        if (typeof d === 'string') return d;
+        p = d.end;
+        if (!adjustDays(d.val, 1, itm) || !adjustFractMicroseconds(d.fval, 86_400_000_000, itm)) return 'overflow';
+        if (p >= str.length) return null;
+        if (str[p] === 'T') {
+          datepart = false;
+          havefield = false;
+          continue;
+        }
+        return 'bad';
+      }
+    } else {
+      let extended = false;
+      switch (unit) {
+        case 'H':
+          if (!adjustMicroseconds(val, fval, USECS_PER_HOUR, itm)) return 'overflow';
+          break;
+        case 'M':
+          if (!adjustMicroseconds(val, fval, USECS_PER_MINUTE, itm)) return 'overflow';
+          break;
+        case 'S':
+          if (!adjustMicroseconds(val, fval, USECS_PER_SEC, itm)) return 'overflow';
+          break;
+        case '\0':
+          // Basic alternative format: hhmmss.
+          if (intWidth(fieldstart) === 6 && !havefield) {
+            if (!adjustMicroseconds(val / 10000n, 0, USECS_PER_HOUR, itm) || !adjustMicroseconds((val / 100n) % 100n, 0, USECS_PER_MINUTE, itm) || !adjustMicroseconds(val % 100n, 0, USECS_PER_SEC, itm) || !adjustFractMicroseconds(fval, 1, itm)) return 'overflow';
+            return null;
+          }
+          extended = true;
+          break;
+        case ':':
+          extended = true;
+          break;
+        default:
+          return 'bad';
+      }
+      if (extended) {
+        // Extended alternative format: h:m:s.
+        if (havefield) return 'bad';
+        if (!adjustMicroseconds(val, fval, USECS_PER_HOUR, itm)) return 'overflow';
+        if (unit === '\0') return null;
+        const m = parseIso8601Number(str, p);
+        if (typeof m === 'string') return m;
+        p = m.end;
+        if (!adjustMicroseconds(m.val, m.fval, USECS_PER_MINUTE, itm)) return 'overflow';
+        if (p >= str.length) return null;
+        if (str[p] !== ':') return 'bad';
+        p++;
+        const s = parseIso8601Number(str, p);
+        if (typeof s === 'string') return s;
+        p = s.end;
+        if (!adjustMicroseconds(s.val, s.fval, USECS_PER_SEC, itm)) return 'overflow';
+        if (p >= str.length) return null;
+        return 'bad';
+      }
+    }
+    havefield = true;
+  }
+  return null;
+}
+
+/** interval_in's work buffer (bytes) for ParseDateTime. */
+const INTERVAL_WORKBUF = 256;
+
+/**
+ * interval_in (IntervalStyle postgres, no typmod), as PostgreSQL reads it: ParseDateTime's
+ * fields decoded by DecodeInterval, and when that finds the syntax bad, the input as ISO 8601
+ * (DecodeISO8601Interval).
+ * @throws PgError 22007 invalid syntax, 22015 `interval field value out of range`, 22008
+ *   `interval out of range`, 0A000 for `infinity` / `-infinity` (infinite intervals are not
+ *   supported).
+ */
+export function parseInterval(text: string): Interval {
+  const itm: ItmIn = { usec: 0n, mday: 0, mon: 0, year: 0 };
+  const fields = parseDateTimeFields(text, INTERVAL_WORKBUF);
+  let r: DtErr | 'late' | 'early' | null = fields === null ? 'bad' : decodeInterval(fields, itm);
+  if (r === 'bad') {
+    itm.usec = 0n;
+    itm.mday = 0;
+    itm.mon = 0;
+    itm.year = 0;
+    r = decodeIso8601Interval(text, itm);
+  }
+  if (r === 'bad') throw new PgError(SQLSTATE.invalid_datetime_format, `invalid input syntax for type interval: "${text}"`);
+  if (r === 'overflow') throw new PgError(SQLSTATE.interval_field_overflow, `interval field value out of range: "${text}"`);
+  if (r === 'late' || r === 'early') throw new PgError(SQLSTATE.feature_not_supported, `interval input "${text}" is not supported`);
+  // itmin2interval.
+  const months = itm.year * 12 + itm.mon;
+  if (!fitsInt32(months)) throw new PgError(SQLSTATE.datetime_value_out_of_range, 'interval out of range');
+  // The values that stand for infinite intervals are out of range as finite input.
+  if ((months === INT32_MAX && itm.mday === INT32_MAX && itm.usec === INT64_MAX) || (months === INT32_MIN && itm.mday === INT32_MIN && itm.usec === INT64_MIN)) {
+    throw new PgError(SQLSTATE.datetime_value_out_of_range, 'interval out of range');
+  }
+  return new Interval(months, itm.mday, itm.usec);
 }
 
 /** interval_send: int64 time (µs), int32 days, int32 months, big-endian. */
