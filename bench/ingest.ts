@@ -69,12 +69,11 @@ async function loadVecgres(db: Vecgres, base: Float32Array, dim: number, rows: n
 }
 
 /**
- * Multi-row INSERT with vector parameters in the form `form` gives them: `text` strings (what
+ * Multi-row INSERTs with vector parameters in the form `form` gives them: `text` strings (what
  * node-postgres and PGlite send: every parameter in text format) or `number[]` (what embedding
- * clients return); returns seconds. Making the parameters is the client's work, done before
- * the clock starts.
+ * clients return). Making the parameters is the client's work, done before the clock starts.
  */
-async function loadVecgresParams(db: Vecgres, base: Float32Array, dim: number, rows: number, batch: number, form: 'text' | 'array'): Promise<number> {
+function paramStatements(base: Float32Array, dim: number, rows: number, batch: number, form: 'text' | 'array'): [string, unknown[]][] {
   const statements: [string, unknown[]][] = [];
   for (let i = 0; i < rows; i += batch) {
     const n = Math.min(batch, rows - i);
@@ -87,6 +86,11 @@ async function loadVecgresParams(db: Vecgres, base: Float32Array, dim: number, r
     }
     statements.push([`INSERT INTO items VALUES ${vals.join(',')}`, params]);
   }
+  return statements;
+}
+
+/** Runs {@link paramStatements}' statements; returns seconds. */
+async function loadVecgresParams(db: Vecgres, statements: readonly [string, unknown[]][]): Promise<number> {
   const t = nowMs();
   for (const [sql, params] of statements) await db.query(sql, params);
   return (nowMs() - t) / 1000;
@@ -204,7 +208,7 @@ async function benchCopy(base: Float32Array, dim: number, rows: number, batch: n
     await loadVecgresLiterals(w, base, dim, warm, batch);
     await w.exec('TRUNCATE items');
     for (const form of ['text', 'array'] as const) {
-      await loadVecgresParams(w, base, dim, warm, batch, form);
+      await loadVecgresParams(w, paramStatements(base, dim, warm, batch, form));
       await w.exec('TRUNCATE items');
     }
     for (const binary of [false, true]) {
@@ -252,10 +256,11 @@ async function benchCopy(base: Float32Array, dim: number, rows: number, batch: n
   for (const form of ['text', 'array'] as const) {
     // What a client of the wire protocol sends (text parameters), and what an embedding
     // client's number[] becomes in the embedded API.
+    const statements = paramStatements(base, dim, rows, batch, form);
     mem = await Vecgres.create();
     await mem.exec(ddl);
     start();
-    add(`vecgres INSERT (${batch}-row, ${form === 'text' ? 'text' : 'number[]'} parameters), memory`, await loadVecgresParams(mem, base, dim, rows, batch, form));
+    add(`vecgres INSERT (${batch}-row, ${form === 'text' ? 'text' : 'number[]'} parameters), memory`, await loadVecgresParams(mem, statements));
     await mem.close();
   }
   for (const [name, binary, chunks] of peers ? [['text', false, text], ['binary', true, bin]] as const : []) {

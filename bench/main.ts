@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     }
     case 'protocol': {
       const { benchProtocol } = await import('./protocol.js');
-      benchProtocol(args);
+      await benchProtocol(args);
       return;
     }
     default:

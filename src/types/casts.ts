@@ -11,7 +11,7 @@
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { HALF_TO_F32, halfIsZero } from '../kernels/half.js';
-import { parseFloat4, formatFloat4 } from './float.js';
+import { parseFloat4, formatFloat4List } from './float.js';
 import { checkHalfElement, checkHalfvecDim, float4ToHalf } from './halfvec.js';
 import { SparseVector, checkNnz, checkSparseElement, checkSparsevecDim } from './sparsevec.js';
 import { checkDim, checkElement } from './vector.js';
@@ -169,12 +169,7 @@ export function halfvecToFloat4Array(v: Uint16Array): Float32Array {
 
 /** array_out for a real[]: `{1,2.5,-3}`. */
 export function formatFloat4Array(a: ArrayLike<number>): string {
-  let s = '{';
-  for (let i = 0; i < a.length; i++) {
-    if (i > 0) s += ',';
-    s += formatFloat4(a[i]!);
-  }
-  return s + '}';
+  return formatFloat4List(a, '{', '}');
 }
 
 /**

@@ -45,8 +45,90 @@ export function formatFloat4(x: number, extraFloatDigits = 1): string {
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
   const a = Math.abs(x);
   shortestFloat4(a);
-  const body = layout(outDigits, outExp, 6);
+  const body = layout(String(f4Digits), outExp, 6);
   return x < 0 ? '-' + body : body;
+}
+
+/** Scratch for {@link formatFloat4List}'s output bytes (grown to the longest list printed). */
+let listBytes = new Uint8Array(4096);
+const digitBytes = new Uint8Array(10);
+const latin1 = new TextDecoder('latin1');
+
+/** Writes `s` (ASCII) at `p` of `buf`; returns the position after it. */
+function writeAscii(buf: Uint8Array, p: number, s: string): number {
+  for (let i = 0; i < s.length; i++) buf[p++] = s.charCodeAt(i);
+  return p;
+}
+
+/**
+ * Writes float4out's text of `x` (extra_float_digits 1) at `p` of `buf`, which has room for
+ * 15 bytes; returns the position after it. The text is {@link formatFloat4}'s, laid out from
+ * the digits without making strings.
+ */
+function writeFloat4(buf: Uint8Array, p: number, x: number): number {
+  if (x !== x) return writeAscii(buf, p, 'NaN');
+  if (x === Infinity) return writeAscii(buf, p, 'Infinity');
+  if (x === -Infinity) return writeAscii(buf, p, '-Infinity');
+  if (x === 0) return writeAscii(buf, p, Object.is(x, -0) ? '-0' : '0');
+  if (x < 0) buf[p++] = 45; // -
+  shortestFloat4(Math.abs(x));
+  // At most 9 digits: int32 arithmetic.
+  let d = f4Digits | 0;
+  const n = f4Length;
+  const exp = outExp;
+  for (let i = n - 1; i >= 0; i--) {
+    const q = (d / 10) | 0;
+    digitBytes[i] = 48 + d - q * 10;
+    d = q;
+  }
+  if (exp >= -4 && exp < 6) {
+    if (exp < 0) {
+      buf[p++] = 48;
+      buf[p++] = 46;
+      for (let i = -exp - 1; i > 0; i--) buf[p++] = 48;
+      for (let i = 0; i < n; i++) buf[p++] = digitBytes[i]!;
+    } else if (n <= exp + 1) {
+      for (let i = 0; i < n; i++) buf[p++] = digitBytes[i]!;
+      for (let i = exp + 1 - n; i > 0; i--) buf[p++] = 48;
+    } else {
+      for (let i = 0; i <= exp; i++) buf[p++] = digitBytes[i]!;
+      buf[p++] = 46;
+      for (let i = exp + 1; i < n; i++) buf[p++] = digitBytes[i]!;
+    }
+    return p;
+  }
+  buf[p++] = digitBytes[0]!;
+  if (n > 1) {
+    buf[p++] = 46;
+    for (let i = 1; i < n; i++) buf[p++] = digitBytes[i]!;
+  }
+  buf[p++] = 101; // e
+  buf[p++] = exp < 0 ? 45 : 43;
+  const ae = Math.abs(exp);
+  if (ae < 10) buf[p++] = 48;
+  else buf[p++] = 48 + Math.floor(ae / 10);
+  buf[p++] = 48 + (ae % 10);
+  return p;
+}
+
+/**
+ * `values` (float32 values held in numbers) printed as float4out prints each (extra_float_digits
+ * 1, as vector_out and halfvec_out always print), separated by commas, between the characters
+ * `open` and `close`: `[1,2.5,-0]` for a vector, `{1,2.5}` for a real[]. Written as bytes into
+ * one buffer and decoded once, so a 1,536-element vector makes one string, not thousands.
+ */
+export function formatFloat4List(values: ArrayLike<number>, open: string, close: string): string {
+  const need = values.length * 16 + 2;
+  if (listBytes.length < need) listBytes = new Uint8Array(Math.max(need, listBytes.length * 2));
+  const buf = listBytes;
+  let p = 0;
+  buf[p++] = open.charCodeAt(0);
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) buf[p++] = 44; // ,
+    p = writeFloat4(buf, p, values[i]!);
+  }
+  buf[p++] = close.charCodeAt(0);
+  return latin1.decode(buf.subarray(0, p));
 }
 
 /**
@@ -262,13 +344,13 @@ let outExp = 0;
  * equally short candidates the nearest wins, an exact tie going to the even last digit.
  */
 function shortestFloat4(a: number): void {
+  if (shortestFloat4Fast(a)) return;
   intervalLo = midpointToward(a, false);
   intervalHi = midpointToward(a, true);
   scratchF32[0] = a;
   // Only at a power of two (exponent field >= 2) is the interval lopsided, narrower below,
   // so the nearest p-digit decimal may fail while the one above succeeds: try both.
   const lopsided = (scratchU32[0]! & 0x7fffff) === 0 && scratchU32[0]! >= 0x01000000;
-  if (!lopsided && shortestFloat4Fast(a)) return;
   if (lopsided) {
     for (let p = 1; p <= 9; p++) {
       const d = nearestDigits(a, p);
@@ -293,55 +375,78 @@ function shortestFloat4(a: number): void {
 
 /**
  * {@link shortestFloat4}'s search in plain double arithmetic, for a float32 `a` > 0 whose
- * rounding interval is not lopsided. The nearest p-digit decimal d * 10^scale is `a` scaled by
+ * rounding interval (the open interval between the midpoints to its neighbours) is not
+ * lopsided. The nearest p-digit decimal d * 10^scale is `a` scaled by
  * an exact power of ten (one rounding, so within 2^-23 of the true quotient below 10^9) and
  * rounded; it is inside the interval when its double (d and 10^|scale| exact, so one more
  * correctly rounded operation) is strictly between the interval's ends. Being inside is
- * monotone in p here, so p is found by binary search. Returns false, leaving the answer to the
+ * monotone in p here, so p is found from a guess (the digits of a grid finer than the interval)
+ * and a binary search below it. Returns false, leaving the answer to the
  * exact search, when a step cannot be decided this way: a quotient within 10^-6 of a rounding
  * tie, |scale| > 22, a subnormal `a`, or a candidate whose double lands on an end. Vector
  * output (vector_out) spends its time here: about 9 times faster than the exact search alone.
  */
 function shortestFloat4Fast(a: number): boolean {
   scratchF32[0] = a;
-  const biased = (scratchU32[0]! >>> 23) & 0xff;
-  if (biased === 0) return false;
+  const bits = scratchU32[0]!;
+  const biased = (bits >>> 23) & 0xff;
+  // Subnormal, or a power of two (lopsided interval): the exact search.
+  if (biased === 0 || (bits & 0x7fffff) === 0) return false;
+  scratchU32[0] = bits - 1;
+  const lo = (a + scratchF32[0]!) / 2;
+  scratchU32[0] = bits + 1;
+  const hi = (a + scratchF32[0]!) / 2;
   // floor(log10(a)) is floor(e2 * log10(2)) or one more.
   let e10 = Math.floor((biased - 127) * 0.3010299956639812);
   const up = e10 + 1;
   if (up >= 0 ? up <= 22 && a >= POW10[up]! : up >= -22 && a * POW10[-up]! >= 1) e10 = up;
-  let lo = 1;
-  let hi = 9;
-  let found = false;
-  while (lo <= hi) {
-    const p = (lo + hi) >> 1;
-    const r = nearestInside(a, e10, p);
+  // A grid of p-digit decimals finer than the interval (2^(e2 - 23) wide) has a point inside:
+  // start just below that p (a guess; the search below does not depend on it being right).
+  const guess = Math.min(9, Math.max(1, Math.floor(e10 + 1 - (biased - 150) * 0.3010299956639812)));
+  let r = nearestInside(a, e10, guess, lo, hi);
+  if (r < 0) return false;
+  if (r === 1) {
+    // Inside at the guess: the shortest is at most that; binary search below it.
+    let bestDigits = fastDigits;
+    let bestScale = fastScale;
+    let pLo = 1;
+    let pHi = guess - 1;
+    while (pLo <= pHi) {
+      const p = (pLo + pHi) >> 1;
+      r = nearestInside(a, e10, p, lo, hi);
+      if (r < 0) return false;
+      if (r === 1) {
+        bestDigits = fastDigits;
+        bestScale = fastScale;
+        pHi = p - 1;
+      } else {
+        pLo = p + 1;
+      }
+    }
+    setDigits(bestDigits, bestScale);
+    return true;
+  }
+  for (let p = guess + 1; p <= 9; p++) {
+    r = nearestInside(a, e10, p, lo, hi);
     if (r < 0) return false;
     if (r === 1) {
-      found = true;
-      fastDigits = candidateDigits;
-      fastScale = candidateScaleFast;
-      hi = p - 1;
-    } else {
-      lo = p + 1;
+      setDigits(fastDigits, fastScale);
+      return true;
     }
   }
-  if (!found) return false;
-  setDigits(fastDigits, fastScale);
-  return true;
+  return false;
 }
 
+// The candidate {@link nearestInside} found inside.
 let fastDigits = 0;
 let fastScale = 0;
-let candidateDigits = 0;
-let candidateScaleFast = 0;
 
 /**
- * Whether the nearest p-digit decimal to `a` (whose decimal exponent is `e10`) is strictly
- * inside the rounding interval: 1 yes (it is left in candidateDigits / candidateScaleFast),
- * 0 no, -1 undecided in double arithmetic.
+ * Whether the nearest p-digit decimal to float32 `a` (decimal exponent `e10`) is strictly
+ * inside (lo, hi): 1 yes (left in fastDigits / fastScale), 0 no, -1 undecided in double
+ * arithmetic.
  */
-function nearestInside(a: number, e10: number, p: number): number {
+function nearestInside(a: number, e10: number, p: number, lo: number, hi: number): number {
   let scale = e10 - p + 1;
   if (scale > 22 || scale < -22) return -1;
   const q = scale >= 0 ? a / POW10[scale]! : a * POW10[-scale]!;
@@ -357,12 +462,12 @@ function nearestInside(a: number, e10: number, p: number): number {
     if (scale > 22) return -1;
   }
   const cd = scale >= 0 ? d * POW10[scale]! : d / POW10[-scale]!;
-  if (cd > intervalLo && cd < intervalHi) {
-    candidateDigits = d;
-    candidateScaleFast = scale;
+  if (cd > lo && cd < hi) {
+    fastDigits = d;
+    fastScale = scale;
     return 1;
   }
-  return cd === intervalLo || cd === intervalHi ? -1 : 0;
+  return cd === lo || cd === hi ? -1 : 0;
 }
 
 // The open rounding interval of the float32 being printed; both ends are exact doubles.
@@ -416,15 +521,22 @@ function finishNearest(a: number, d: number, scale: number, p: number): void {
   setDigits(d, scale);
 }
 
+/** Sets float4's result: `d` * 10^`scale` (d < 10^10) as its digits without trailing zeros. */
 function setDigits(d: number, scale: number): void {
-  let s = String(d);
-  let exp = scale + s.length - 1;
-  let end = s.length;
-  while (end > 1 && s.charCodeAt(end - 1) === 48) end--;
-  if (end !== s.length) s = s.slice(0, end);
-  outDigits = s;
-  outExp = exp;
+  let len = 1;
+  while (len < 10 && d >= POW10[len]!) len++;
+  outExp = scale + len - 1;
+  while (len > 1 && d % 10 === 0) {
+    d /= 10;
+    len--;
+  }
+  f4Digits = d;
+  f4Length = len;
 }
+
+// float4's result digits as a number (no trailing zeros) and their count.
+let f4Digits = 0;
+let f4Length = 0;
 
 /** Is d * 10^scale < a, decided exactly? */
 function decimalLess(d: number, scale: number, a: number): boolean {

@@ -41,7 +41,7 @@ import {
   underflowError,
   checkFullyRead,
 } from './dims.js';
-import { formatFloat4 } from './float.js';
+import { formatFloat4, formatFloat4List } from './float.js';
 import { scanBracketList } from './text_input.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -106,12 +106,9 @@ export function parseHalfvec(text: string, typmod = -1): Uint16Array {
 
 /** halfvec_out: `[1,0.099975586]`, each half widened to float32 and printed as float4out does. */
 export function formatHalfvec(v: Uint16Array): string {
-  let s = '[';
-  for (let i = 0; i < v.length; i++) {
-    if (i > 0) s += ',';
-    s += formatFloat4(HALF_TO_F32[v[i]!]!);
-  }
-  return s + ']';
+  const wide = new Float32Array(v.length);
+  for (let i = 0; i < v.length; i++) wide[i] = HALF_TO_F32[v[i]!]!;
+  return formatFloat4List(wide, '[', ']');
 }
 
 /** The float32 values of a halfvec (halfvec_to_vector without the checks). */

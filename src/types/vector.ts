@@ -30,7 +30,7 @@ import {
   underflowError,
   checkFullyRead,
 } from './dims.js';
-import { formatFloat4 } from './float.js';
+import { formatFloat4List } from './float.js';
 import { scanBracketList } from './text_input.js';
 import { Float32Slab, vectorFromAscii } from './vector_bytes.js';
 
@@ -138,12 +138,7 @@ export function vectorFromNumbers(a: ArrayLike<unknown>, typmod = -1): Float32Ar
 
 /** vector_out: `[1,2.5,-0,1e-05]`, each element as float4out prints it (shortest round trip). */
 export function formatVector(v: Float32Array): string {
-  let s = '[';
-  for (let i = 0; i < v.length; i++) {
-    if (i > 0) s += ',';
-    s += formatFloat4(v[i]!);
-  }
-  return s + ']';
+  return formatFloat4List(v, '[', ']');
 }
 
 // ---------------------------------------------------------------------------------------------
