@@ -115,24 +115,35 @@ export function parseVector(text: string, typmod = -1): Float32Array {
  *   22P02 for an element that is not a number.
  */
 export function vectorFromNumbers(a: ArrayLike<unknown>, typmod = -1): Float32Array {
-  let v: Float32Array;
-  if (a instanceof Float32Array) {
-    v = a;
-  } else {
-    v = new Float32Array(a.length);
-    for (let i = 0; i < a.length; i++) {
-      const x = a[i];
-      if (typeof x !== 'number') return parseVector(`[${Array.from(a, String).join(',')}]`, typmod);
-      v[i] = x;
-      // strtof's overflow (vector_in's 22003), with the element as JavaScript prints it.
-      if (v[i] === Infinity || v[i] === -Infinity) {
-        if (Number.isFinite(x)) throw new PgError(SQLSTATE.numeric_value_out_of_range, `"${String(x)}" is out of range for type vector`);
-      }
-    }
-  }
+  let v: Float32Array | null;
+  if (a instanceof Float32Array) v = a;
+  // Arrays apart from typed arrays, so that each loop sees one kind of element access.
+  else if (Array.isArray(a)) v = copyNumbers(a);
+  else v = copyNumbers(a);
+  if (v === null) return parseVector(`[${Array.from(a, String).join(',')}]`, typmod);
   checkDim(v.length);
   for (let i = 0; i < v.length; i++) checkElement(v[i]!);
   checkExpectedDim(typmod, v.length);
+  return v;
+}
+
+/**
+ * `a`'s numbers rounded to float32 in a new array, or null when an element is not a number.
+ * @throws PgError 22003 for a finite number beyond float4's range (strtof's overflow, with the
+ *   element as JavaScript prints it).
+ */
+function copyNumbers(a: ArrayLike<unknown>): Float32Array | null {
+  const n = a.length;
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    if (typeof x !== 'number') return null;
+    const f = Math.fround(x);
+    if ((f === Infinity || f === -Infinity) && Number.isFinite(x)) {
+      throw new PgError(SQLSTATE.numeric_value_out_of_range, `"${String(x)}" is out of range for type vector`);
+    }
+    v[i] = f;
+  }
   return v;
 }
 
