@@ -481,6 +481,43 @@ const M_TIME = M_HOUR | M_MINUTE | M_ALL_SECS;
 const M_DATE = M_YEAR | M_MONTH | M_DAY;
 
 /**
+ * DecodeInterval's (and DecodeISO8601Interval's) step for one number of a unit: `val` whole
+ * units and the fraction `fval` (same sign) added to `itm` as PostgreSQL's Adjust* functions
+ * add them (fractions spill into the smaller fields). Returns the unit's fmask bit, 'overflow',
+ * or 'bad' for a unit an interval does not take (quarter, timezone, julian, dow, ..., or none).
+ */
+function addUnit(unit: string, val: bigint, fval: number, itm: ItmIn): number | DtErr {
+  switch (unit) {
+    case 'microsecond':
+      return adjustMicroseconds(val, fval, 1n, itm) ? M_MICROSECOND : 'overflow';
+    case 'millisecond':
+      return adjustMicroseconds(val, fval, 1000n, itm) ? M_MILLISECOND : 'overflow';
+    case 'second':
+      return adjustMicroseconds(val, fval, USECS_PER_SEC, itm) ? M_SECOND : 'overflow';
+    case 'minute':
+      return adjustMicroseconds(val, fval, USECS_PER_MINUTE, itm) ? M_MINUTE : 'overflow';
+    case 'hour':
+      return adjustMicroseconds(val, fval, USECS_PER_HOUR, itm) ? M_HOUR : 'overflow';
+    case 'day':
+      return adjustDays(val, 1, itm) && adjustFractMicroseconds(fval, 86_400_000_000, itm) ? M_DAY : 'overflow';
+    case 'week':
+      return adjustDays(val, 7, itm) && adjustFractDays(fval, 7, itm) ? M_WEEK : 'overflow';
+    case 'month':
+      return adjustMonths(val, itm) && adjustFractDays(fval, DAYS_PER_MONTH, itm) ? M_MONTH : 'overflow';
+    case 'year':
+      return adjustYears(val, 1, itm) && adjustFractYears(fval, 1, itm) ? M_YEAR : 'overflow';
+    case 'decade':
+      return adjustYears(val, 10, itm) && adjustFractYears(fval, 10, itm) ? M_DECADE : 'overflow';
+    case 'century':
+      return adjustYears(val, 100, itm) && adjustFractYears(fval, 100, itm) ? M_CENTURY : 'overflow';
+    case 'millennium':
+      return adjustYears(val, 1000, itm) && adjustFractYears(fval, 1000, itm) ? M_MILLENNIUM : 'overflow';
+    default:
+      return 'bad';
+  }
+}
+
+/**
  * DecodeInterval, IntervalStyle postgres, no typmod: reads `fields` from last to first, so a
  * unit word gives its unit to the number before it, a bare number takes the unit below the
  * field after it (seconds when last; days before a time), `ago` (last only) negates all.
@@ -526,7 +563,12 @@ function decodeInterval(fields: readonly DateField[], itm: ItmIn): DtErr | 'late
       if (parsingUnitVal) return 'bad';
       const k = deltaKeyword(text) ?? dateKeyword(text);
       if (k === undefined) return 'bad';
-      if (k.kind === 'ignore') continue;
+      if (k.kind === 'ignore') {
+        // DecodeInterval keeps the lookup's type in the variable holding the pending unit, so
+        // an ignored word (`at`, `on`) leaves the number before it in seconds.
+        type = null;
+        continue;
+      }
       if (k.kind === 'units') {
         type = k.value;
         parsingUnitVal = true;
@@ -539,6 +581,7 @@ function decodeInterval(fields: readonly DateField[], itm: ItmIn): DtErr | 'late
         tmask = M_DATE | M_TIME;
         if ((k.value !== 'late' && k.value !== 'early') || i !== nf - 1) return 'bad';
         infinite = k.value;
+        type = 'none';
       } else {
         return 'bad';
       }
@@ -568,61 +611,13 @@ function decodeInterval(fields: readonly DateField[], itm: ItmIn): DtErr | 'late
       } else if (cp !== text.length) {
         return 'bad';
       }
-      switch (type) {
-        case 'microsecond':
-          if (!adjustMicroseconds(val, fval, 1n, itm)) return 'overflow';
-          tmask = M_MICROSECOND;
-          break;
-        case 'millisecond':
-          if (!adjustMicroseconds(val, fval, 1000n, itm)) return 'overflow';
-          tmask = M_MILLISECOND;
-          break;
-        case 'second':
-          if (!adjustMicroseconds(val, fval, USECS_PER_SEC, itm)) return 'overflow';
-          // Seconds with a fraction count as milliseconds and microseconds too.
-          tmask = fval === 0 ? M_SECOND : M_ALL_SECS;
-          break;
-        case 'minute':
-          if (!adjustMicroseconds(val, fval, USECS_PER_MINUTE, itm)) return 'overflow';
-          tmask = M_MINUTE;
-          break;
-        case 'hour':
-          if (!adjustMicroseconds(val, fval, USECS_PER_HOUR, itm)) return 'overflow';
-          tmask = M_HOUR;
-          type = 'day';
-          break;
-        case 'day':
-          if (!adjustDays(val, 1, itm) || !adjustFractMicroseconds(fval, 86_400_000_000, itm)) return 'overflow';
-          tmask = M_DAY;
-          break;
-        case 'week':
-          if (!adjustDays(val, 7, itm) || !adjustFractDays(fval, 7, itm)) return 'overflow';
-          tmask = M_WEEK;
-          break;
-        case 'month':
-          if (!adjustMonths(val, itm) || !adjustFractDays(fval, DAYS_PER_MONTH, itm)) return 'overflow';
-          tmask = M_MONTH;
-          break;
-        case 'year':
-          if (!adjustYears(val, 1, itm) || !adjustFractYears(fval, 1, itm)) return 'overflow';
-          tmask = M_YEAR;
-          break;
-        case 'decade':
-          if (!adjustYears(val, 10, itm) || !adjustFractYears(fval, 10, itm)) return 'overflow';
-          tmask = M_DECADE;
-          break;
-        case 'century':
-          if (!adjustYears(val, 100, itm) || !adjustFractYears(fval, 100, itm)) return 'overflow';
-          tmask = M_CENTURY;
-          break;
-        case 'millennium':
-          if (!adjustYears(val, 1000, itm) || !adjustFractYears(fval, 1000, itm)) return 'overflow';
-          tmask = M_MILLENNIUM;
-          break;
-        default:
-          // quarter, timezone, julian, dow, ..., or a number right before `ago`.
-          return 'bad';
-      }
+      const bit = addUnit(type, val, fval, itm);
+      if (typeof bit === 'string') return bit;
+      tmask = bit;
+      // Seconds with a fraction count as milliseconds and microseconds too.
+      if (type === 'second' && fval !== 0) tmask = M_ALL_SECS;
+      // A bare number before hours is days.
+      if (type === 'hour') type = 'day';
       parsingUnitVal = false;
     }
     if ((tmask & fmask) !== 0) return 'bad';
@@ -661,6 +656,10 @@ function parseIso8601Number(s: string, from: number): { val: bigint; fval: numbe
   return { val: BigInt(ipart), fval: val - ipart, end: from + text.length };
 }
 
+/** ISO 8601's unit designators before and after `T`. */
+const ISO_DATE_UNITS: Record<string, string> = { Y: 'year', M: 'month', W: 'week', D: 'day' };
+const ISO_TIME_UNITS: Record<string, string> = { H: 'hour', M: 'minute', S: 'second' };
+
 /**
  * DecodeISO8601Interval on the input as given (case and spaces kept): the format with
  * designators (`P1Y2M3DT4H5M6.5S`, `P2W`; units in any order, fractions in any field) and the
@@ -695,22 +694,16 @@ function decodeIso8601Interval(str: string, itm: ItmIn): DtErr | null {
       let extended = false;
       switch (unit) {
         case 'Y':
-          if (!adjustYears(val, 1, itm) || !adjustFractYears(fval, 1, itm)) return 'overflow';
-          break;
         case 'M':
-          if (!adjustMonths(val, itm) || !adjustFractDays(fval, DAYS_PER_MONTH, itm)) return 'overflow';
-          break;
         case 'W':
-          if (!adjustDays(val, 7, itm) || !adjustFractDays(fval, 7, itm)) return 'overflow';
-          break;
         case 'D':
-          if (!adjustDays(val, 1, itm) || !adjustFractMicroseconds(fval, 86_400_000_000, itm)) return 'overflow';
+          if (addUnit(ISO_DATE_UNITS[unit], val, fval, itm) === 'overflow') return 'overflow';
           break;
         case 'T':
         case '\0':
           // Basic alternative format: YYYYMMDD.
           if (intWidth(fieldstart) === 8 && !havefield) {
-            if (!adjustYears(val / 10000n, 1, itm) || !adjustMonths((val / 100n) % 100n, itm) || !adjustDays(val % 100n, 1, itm) || !adjustFractMicroseconds(fval, 86_400_000_000, itm)) return 'overflow';
+            if (addUnit('year', val / 10000n, 0, itm) === 'overflow' || addUnit('month', (val / 100n) % 100n, 0, itm) === 'overflow' || addUnit('day', val % 100n, fval, itm) === 'overflow') return 'overflow';
             if (unit === '\0') return null;
             datepart = false;
             havefield = false;
@@ -727,7 +720,7 @@ function decodeIso8601Interval(str: string, itm: ItmIn): DtErr | null {
       if (extended) {
         // Extended alternative format: Y-M-D.
         if (havefield) return 'bad';
-        if (!adjustYears(val, 1, itm) || !adjustFractYears(fval, 1, itm)) return 'overflow';
+        if (addUnit('year', val, fval, itm) === 'overflow') return 'overflow';
         if (unit === '\0') return null;
         if (unit === 'T') {
           datepart = false;
@@ -737,7 +730,7 @@ function decodeIso8601Interval(str: string, itm: ItmIn): DtErr | null {
         const m = parseIso8601Number(str, p);
         if (typeof m === 'string') return m;
         p = m.end;
-        if (!adjustMonths(m.val, itm) || !adjustFractDays(m.fval, DAYS_PER_MONTH, itm)) return 'overflow';
+        if (addUnit('month', m.val, m.fval, itm) === 'overflow') return 'overflow';
         if (p >= str.length) return null;
         if (str[p] === 'T') {
           datepart = false;
@@ -749,7 +742,7 @@ function decodeIso8601Interval(str: string, itm: ItmIn): DtErr | null {
         const d = parseIso8601Number(str, p);
         if (typeof d === 'string') return d;
         p = d.end;
-        if (!adjustDays(d.val, 1, itm) || !adjustFractMicroseconds(d.fval, 86_400_000_000, itm)) return 'overflow';
+        if (addUnit('day', d.val, d.fval, itm) === 'overflow') return 'overflow';
         if (p >= str.length) return null;
         if (str[p] === 'T') {
           datepart = false;
@@ -762,18 +755,15 @@ function decodeIso8601Interval(str: string, itm: ItmIn): DtErr | null {
       let extended = false;
       switch (unit) {
         case 'H':
-          if (!adjustMicroseconds(val, fval, USECS_PER_HOUR, itm)) return 'overflow';
-          break;
         case 'M':
-          if (!adjustMicroseconds(val, fval, USECS_PER_MINUTE, itm)) return 'overflow';
-          break;
         case 'S':
-          if (!adjustMicroseconds(val, fval, USECS_PER_SEC, itm)) return 'overflow';
+          if (addUnit(ISO_TIME_UNITS[unit], val, fval, itm) === 'overflow') return 'overflow';
           break;
         case '\0':
           // Basic alternative format: hhmmss.
           if (intWidth(fieldstart) === 6 && !havefield) {
-            if (!adjustMicroseconds(val / 10000n, 0, USECS_PER_HOUR, itm) || !adjustMicroseconds((val / 100n) % 100n, 0, USECS_PER_MINUTE, itm) || !adjustMicroseconds(val % 100n, 0, USECS_PER_SEC, itm) || !adjustFractMicroseconds(fval, 1, itm)) return 'overflow';
+            // The fraction is taken as microseconds, as PostgreSQL takes it.
+            if (addUnit('hour', val / 10000n, 0, itm) === 'overflow' || addUnit('minute', (val / 100n) % 100n, 0, itm) === 'overflow' || addUnit('second', val % 100n, 0, itm) === 'overflow' || addUnit('microsecond', 0n, fval, itm) === 'overflow') return 'overflow';
             return null;
           }
           extended = true;
@@ -787,19 +777,19 @@ function decodeIso8601Interval(str: string, itm: ItmIn): DtErr | null {
       if (extended) {
         // Extended alternative format: h:m:s.
         if (havefield) return 'bad';
-        if (!adjustMicroseconds(val, fval, USECS_PER_HOUR, itm)) return 'overflow';
+        if (addUnit('hour', val, fval, itm) === 'overflow') return 'overflow';
         if (unit === '\0') return null;
         const m = parseIso8601Number(str, p);
         if (typeof m === 'string') return m;
         p = m.end;
-        if (!adjustMicroseconds(m.val, m.fval, USECS_PER_MINUTE, itm)) return 'overflow';
+        if (addUnit('minute', m.val, m.fval, itm) === 'overflow') return 'overflow';
         if (p >= str.length) return null;
         if (str[p] !== ':') return 'bad';
         p++;
         const s = parseIso8601Number(str, p);
         if (typeof s === 'string') return s;
         p = s.end;
-        if (!adjustMicroseconds(s.val, s.fval, USECS_PER_SEC, itm)) return 'overflow';
+        if (addUnit('second', s.val, s.fval, itm) === 'overflow') return 'overflow';
         if (p >= str.length) return null;
         return 'bad';
       }
