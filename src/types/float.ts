@@ -49,9 +49,6 @@ export function formatFloat4(x: number, extraFloatDigits = 1): string {
   return x < 0 ? '-' + body : body;
 }
 
-/** Scratch for {@link formatFloat4List}'s output bytes (grown to the longest list printed). */
-let listBytes = new Uint8Array(4096);
-const digitBytes = new Uint8Array(10);
 const latin1 = new TextDecoder('latin1');
 
 /** Writes `s` (ASCII) at `p` of `buf`; returns the position after it. */
@@ -72,36 +69,24 @@ function writeFloat4(buf: Uint8Array, p: number, x: number): number {
   if (x === 0) return writeAscii(buf, p, Object.is(x, -0) ? '-0' : '0');
   if (x < 0) buf[p++] = 45; // -
   shortestFloat4(Math.abs(x));
-  // At most 9 digits: int32 arithmetic.
-  let d = f4Digits | 0;
+  const d = f4Digits | 0;
   const n = f4Length;
   const exp = outExp;
-  for (let i = n - 1; i >= 0; i--) {
-    const q = (d / 10) | 0;
-    digitBytes[i] = 48 + d - q * 10;
-    d = q;
-  }
   if (exp >= -4 && exp < 6) {
     if (exp < 0) {
       buf[p++] = 48;
       buf[p++] = 46;
       for (let i = -exp - 1; i > 0; i--) buf[p++] = 48;
-      for (let i = 0; i < n; i++) buf[p++] = digitBytes[i]!;
-    } else if (n <= exp + 1) {
-      for (let i = 0; i < n; i++) buf[p++] = digitBytes[i]!;
-      for (let i = exp + 1 - n; i > 0; i--) buf[p++] = 48;
-    } else {
-      for (let i = 0; i <= exp; i++) buf[p++] = digitBytes[i]!;
-      buf[p++] = 46;
-      for (let i = exp + 1; i < n; i++) buf[p++] = digitBytes[i]!;
+      return writeDigits(buf, p, d, n, n);
     }
-    return p;
+    if (n <= exp + 1) {
+      p = writeDigits(buf, p, d, n, n);
+      for (let i = exp + 1 - n; i > 0; i--) buf[p++] = 48;
+      return p;
+    }
+    return writeDigits(buf, p, d, n, exp + 1);
   }
-  buf[p++] = digitBytes[0]!;
-  if (n > 1) {
-    buf[p++] = 46;
-    for (let i = 1; i < n; i++) buf[p++] = digitBytes[i]!;
-  }
+  p = writeDigits(buf, p, d, n, 1);
   buf[p++] = 101; // e
   buf[p++] = exp < 0 ? 45 : 43;
   const ae = Math.abs(exp);
@@ -112,23 +97,87 @@ function writeFloat4(buf: Uint8Array, p: number, x: number): number {
 }
 
 /**
+ * Writes the `n` decimal digits of `d` (an int32) at `p`, with a decimal point after the first
+ * `dotAfter` of them when fewer than `n`; returns the position after them.
+ */
+function writeDigits(buf: Uint8Array, p: number, d: number, n: number, dotAfter: number): number {
+  const dot = dotAfter < n ? 1 : 0;
+  const end = p + n + dot;
+  let v = d;
+  for (let i = n - 1; i >= 0; i--) {
+    const q = (v / 10) | 0;
+    buf[p + i + (dot === 1 && i >= dotAfter ? 1 : 0)] = 48 + v - q * 10;
+    v = q;
+  }
+  if (dot === 1) buf[p + dotAfter] = 46;
+  return end;
+}
+
+/**
+ * Builds an ASCII text (vector_out's, sparsevec_out's) as bytes in one reused buffer and
+ * decodes it once: printing a 1,536-element vector makes one string, not thousands. One
+ * builder serves at a time: {@link text} ends its use.
+ */
+export class AsciiBuilder {
+  private buf = new Uint8Array(4096);
+  private pos = 0;
+
+  /** Starts a text of at most `maxBytes` bytes. */
+  begin(maxBytes: number): this {
+    if (this.buf.length < maxBytes) this.buf = new Uint8Array(Math.max(maxBytes, this.buf.length * 2));
+    this.pos = 0;
+    return this;
+  }
+
+  /** Appends the ASCII character `c`. */
+  char(c: string): this {
+    this.buf[this.pos++] = c.charCodeAt(0);
+    return this;
+  }
+
+  /** Appends the non-negative integer `n` (< 2^31) in decimal. */
+  uint(n: number): this {
+    let len = 1;
+    while (len < 10 && n >= POW10[len]!) len++;
+    const buf = this.buf;
+    let v = n | 0;
+    for (let i = this.pos + len - 1; i >= this.pos; i--) {
+      const q = (v / 10) | 0;
+      buf[i] = 48 + v - q * 10;
+      v = q;
+    }
+    this.pos += len;
+    return this;
+  }
+
+  /** Appends float4out's text of `x` (extra_float_digits 1): at most 15 bytes. */
+  float4(x: number): this {
+    this.pos = writeFloat4(this.buf, this.pos, x);
+    return this;
+  }
+
+  /** The text built. */
+  text(): string {
+    return latin1.decode(this.buf.subarray(0, this.pos));
+  }
+}
+
+/** The builder the output functions share (each finishes with it before returning). */
+export const asciiBuilder = new AsciiBuilder();
+
+/**
  * `values` (float32 values held in numbers) printed as float4out prints each (extra_float_digits
  * 1, as vector_out and halfvec_out always print), separated by commas, between the characters
  * `open` and `close`: `[1,2.5,-0]` for a vector, `{1,2.5}` for a real[]. Written as bytes into
  * one buffer and decoded once, so a 1,536-element vector makes one string, not thousands.
  */
 export function formatFloat4List(values: ArrayLike<number>, open: string, close: string): string {
-  const need = values.length * 16 + 2;
-  if (listBytes.length < need) listBytes = new Uint8Array(Math.max(need, listBytes.length * 2));
-  const buf = listBytes;
-  let p = 0;
-  buf[p++] = open.charCodeAt(0);
+  const b = asciiBuilder.begin(values.length * 16 + 2).char(open);
   for (let i = 0; i < values.length; i++) {
-    if (i > 0) buf[p++] = 44; // ,
-    p = writeFloat4(buf, p, values[i]!);
+    if (i > 0) b.char(',');
+    b.float4(values[i]!);
   }
-  buf[p++] = close.charCodeAt(0);
-  return latin1.decode(buf.subarray(0, p));
+  return b.char(close).text();
 }
 
 /**

@@ -28,7 +28,7 @@ import {
   overflowError,
   checkFullyRead,
 } from './dims.js';
-import { formatFloat4, scanFloat4, scannedRange, scannedValue } from './float.js';
+import { asciiBuilder, scanFloat4, scannedRange, scannedValue } from './float.js';
 import { inputSyntaxError, skipSpace } from './text_input.js';
 
 /** pgvector SPARSEVEC_MAX_DIM. */
@@ -218,12 +218,13 @@ function scanLong(s: string, pos: number): number {
 
 /** sparsevec_out: `{1:1.5,3:2}/5` (1-based indices, values as float4out prints them). */
 export function formatSparsevec(v: SparseVector): string {
-  let s = '{';
-  for (let i = 0; i < v.indices.length; i++) {
-    if (i > 0) s += ',';
-    s += String(v.indices[i]! + 1) + ':' + formatFloat4(v.values[i]!);
+  const n = v.indices.length;
+  const b = asciiBuilder.begin(n * 27 + 14).char('{');
+  for (let i = 0; i < n; i++) {
+    if (i > 0) b.char(',');
+    b.uint(v.indices[i]! + 1).char(':').float4(v.values[i]!);
   }
-  return s + '}/' + String(v.dim);
+  return b.char('}').char('/').uint(v.dim).text();
 }
 
 // ---------------------------------------------------------------------------------------------
