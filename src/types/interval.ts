@@ -419,8 +419,11 @@ function parseFraction(text: string): number | 'bad' {
   return /^\.\d+$/.test(text) ? Number(`0${text}`) : 'bad';
 }
 
-/** DecodeTimeCommon (full range): `h:m`, `h:m:s[.f]` or `m:s.f`, in microseconds. */
-function decodeTime(text: string): bigint | DtErr {
+/**
+ * DecodeTimeCommon: `h:m`, `h:m:s[.f]` or `m:s.f`, in microseconds; `h:m` is `m:s` in an
+ * `interval minute to second` (`range` the typmod's fields).
+ */
+function decodeTime(text: string, range: number): bigint | DtErr {
   const h = strToInt(text, 0, 64);
   if (h.range) return 'overflow';
   if (text[h.end] !== ':') return 'bad';
@@ -432,7 +435,12 @@ function decodeTime(text: string): bigint | DtErr {
   let fsec = 0;
   let cp = m.end;
   if (cp === text.length) {
-    // h:m
+    if (range === (R_MINUTE | R_SECOND)) {
+      if (hour > 2147483647n || hour < -2147483648n) return 'overflow';
+      sec = min;
+      min = Number(hour);
+      hour = 0n;
+    }
   } else if (text[cp] === '.') {
     // Always mm:ss.fff.
     const f = parseFraction(text.slice(cp));
@@ -523,7 +531,7 @@ function addUnit(unit: string, val: bigint, fval: number, itm: ItmIn): number | 
  * field after it (seconds when last; days before a time), `ago` (last only) negates all.
  * Returns the fields, `'infinity'` / `'-infinity'`, or how it failed.
  */
-function decodeInterval(fields: readonly DateField[], itm: ItmIn): DtErr | 'late' | 'early' | null {
+function decodeInterval(fields: readonly DateField[], range: number, itm: ItmIn): DtErr | 'late' | 'early' | null {
   let fmask = 0;
   /** The unit of a bare number (DecodeInterval's `type`); null until a field sets it. */
   let type: string | null = null;
@@ -536,7 +544,7 @@ function decodeInterval(fields: readonly DateField[], itm: ItmIn): DtErr | 'late
     let tmask = 0;
     let number = ftype === FieldType.Date || ftype === FieldType.Number;
     if (ftype === FieldType.Time) {
-      const us = decodeTime(text);
+      const us = decodeTime(text, range);
       if (typeof us !== 'bigint') return us;
       // DecodeTimeForInterval sets the time, replacing microseconds summed from later fields.
       itm.usec = us;
@@ -545,7 +553,7 @@ function decodeInterval(fields: readonly DateField[], itm: ItmIn): DtErr | 'late
       parsingUnitVal = false;
     } else if (ftype === FieldType.Tz) {
       // A signed h:m[:s] is a time with its sign; anything else a signed number.
-      const us = text.includes(':', 1) ? decodeTime(text.slice(1)) : 'bad';
+      const us = text.includes(':', 1) ? decodeTime(text.slice(1), range) : 'bad';
       if (typeof us === 'bigint') {
         if (text[0] === '-') {
           if (us === INT64_MIN) return 'overflow';
@@ -587,7 +595,8 @@ function decodeInterval(fields: readonly DateField[], itm: ItmIn): DtErr | 'late
       }
     }
     if (number) {
-      type ??= 'second';
+      // The rightmost bare number's unit: the typmod's last field (seconds without one).
+      type ??= rangeUnit(range);
       const v = strToInt(text, 0, 64);
       if (v.range) return 'overflow';
       let val = v.val;
@@ -802,18 +811,125 @@ function decodeIso8601Interval(str: string, itm: ItmIn): DtErr | null {
 /** interval_in's work buffer (bytes) for ParseDateTime. */
 const INTERVAL_WORKBUF = 256;
 
+// An interval typmod's fields (INTERVAL_MASK of datetime.h's field numbers) and precision.
+const R_MONTH = 1 << 1;
+const R_YEAR = 1 << 2;
+const R_DAY = 1 << 3;
+const R_HOUR = 1 << 10;
+const R_MINUTE = 1 << 11;
+const R_SECOND = 1 << 12;
+/** All fields: a typmod with a precision only (`interval(3)`). */
+export const INTERVAL_FULL_RANGE = 0x7fff;
+const INTERVAL_FULL_PRECISION = 0xffff;
+const MAX_INTERVAL_PRECISION = 6;
+
+/** The field sets a typmod may name, with intervaltypmodout's words. */
+const RANGE_WORDS: ReadonlyMap<number, string> = new Map([
+  [R_YEAR, ' year'], [R_MONTH, ' month'], [R_DAY, ' day'], [R_HOUR, ' hour'], [R_MINUTE, ' minute'], [R_SECOND, ' second'],
+  [R_YEAR | R_MONTH, ' year to month'], [R_DAY | R_HOUR, ' day to hour'], [R_DAY | R_HOUR | R_MINUTE, ' day to minute'],
+  [R_DAY | R_HOUR | R_MINUTE | R_SECOND, ' day to second'], [R_HOUR | R_MINUTE, ' hour to minute'],
+  [R_HOUR | R_MINUTE | R_SECOND, ' hour to second'], [R_MINUTE | R_SECOND, ' minute to second'], [INTERVAL_FULL_RANGE, ''],
+]);
+
+/** A typmod's fields (INTERVAL_RANGE); all fields for -1. */
+function typmodRange(typmod: number): number {
+  return typmod < 0 ? INTERVAL_FULL_RANGE : (typmod >>> 16) & 0x7fff;
+}
+
+/** DecodeInterval's unit for a rightmost bare number under fields `range`. */
+function rangeUnit(range: number): string {
+  switch (range) {
+    case R_YEAR: return 'year';
+    case R_MONTH: case R_YEAR | R_MONTH: return 'month';
+    case R_DAY: return 'day';
+    case R_HOUR: case R_DAY | R_HOUR: return 'hour';
+    case R_MINUTE: case R_HOUR | R_MINUTE: case R_DAY | R_HOUR | R_MINUTE: return 'minute';
+    default: return 'second';
+  }
+}
+
 /**
- * interval_in (IntervalStyle postgres, no typmod), as PostgreSQL reads it: ParseDateTime's
- * fields decoded by DecodeInterval, and when that finds the syntax bad, the input as ISO 8601
- * (DecodeISO8601Interval).
+ * intervaltypmodin: the typmod of `interval [fields] [(p)]` from the parser's modifiers
+ * ([fields mask] or [fields mask, precision]); -1 for all fields without a precision. A
+ * precision above 6 is 6 (PostgreSQL also warns).
+ * @throws PgError 22023 `invalid INTERVAL type modifier`, `INTERVAL(-1) precision must not be negative`.
+ */
+export function intervalTypmodIn(mods: readonly number[]): number {
+  const bad = () => new PgError(SQLSTATE.invalid_parameter_value, 'invalid INTERVAL type modifier');
+  if (mods.length === 0 || mods.length > 2 || !RANGE_WORDS.has(mods[0]!)) throw bad();
+  const range = mods[0]!;
+  if (mods.length === 1) return range === INTERVAL_FULL_RANGE ? -1 : ((range << 16) | INTERVAL_FULL_PRECISION);
+  const p = mods[1]!;
+  if (p < 0) throw new PgError(SQLSTATE.invalid_parameter_value, `INTERVAL(${p}) precision must not be negative`);
+  return (range << 16) | Math.min(p, MAX_INTERVAL_PRECISION);
+}
+
+/** intervaltypmodout: what follows `interval` in format_type (` day to second(3)`, `(2)`, ``). */
+export function intervalTypmodOut(typmod: number): string {
+  if (typmod < 0) return '';
+  const words = RANGE_WORDS.get(typmodRange(typmod)) ?? '';
+  const precision = typmod & 0xffff;
+  return precision === INTERVAL_FULL_PRECISION ? words : `${words}(${precision})`;
+}
+
+/**
+ * AdjustIntervalForTypmod (interval_scale): drops the fields below the typmod's last one
+ * (`interval day` keeps months and days, `interval hour to minute` whole minutes of the time)
+ * and rounds the seconds to its precision, half away from zero.
+ */
+export function adjustIntervalForTypmod(x: Interval, typmod: number): Interval {
+  if (typmod < 0) return x;
+  const range = typmodRange(typmod);
+  const precision = typmod & 0xffff;
+  let { months, days, us } = x;
+  const truncTo = (unit: bigint): bigint => (us / unit) * unit;
+  switch (range) {
+    case R_YEAR:
+      months = Math.trunc(months / 12) * 12;
+      days = 0;
+      us = 0n;
+      break;
+    case R_MONTH:
+    case R_YEAR | R_MONTH:
+      days = 0;
+      us = 0n;
+      break;
+    case R_DAY:
+      us = 0n;
+      break;
+    case R_HOUR:
+    case R_DAY | R_HOUR:
+      us = truncTo(USECS_PER_HOUR);
+      break;
+    case R_MINUTE:
+    case R_DAY | R_HOUR | R_MINUTE:
+    case R_HOUR | R_MINUTE:
+      us = truncTo(USECS_PER_MINUTE);
+      break;
+    default:
+      break;
+  }
+  if (precision !== INTERVAL_FULL_PRECISION) {
+    const scale = 10n ** BigInt(6 - precision);
+    const offset = scale / 2n;
+    us = us >= 0n ? ((us + offset) / scale) * scale : -(((-us + offset) / scale) * scale);
+  }
+  return months === x.months && days === x.days && us === x.us ? x : new Interval(months, days, us);
+}
+
+/**
+ * interval_in, as PostgreSQL reads it: ParseDateTime's fields decoded by DecodeInterval (a
+ * rightmost bare number in the typmod's last field: `'7'` is 7 days as `interval day`), and
+ * when that finds the syntax bad, the input as ISO 8601 (DecodeISO8601Interval); then the
+ * typmod applied ({@link adjustIntervalForTypmod}). IntervalStyle postgres.
  * @throws PgError 22007 invalid syntax, 22015 `interval field value out of range`, 22008
  *   `interval out of range`, 0A000 for `infinity` / `-infinity` (infinite intervals are not
  *   supported).
  */
-export function parseInterval(text: string): Interval {
+export function parseInterval(text: string, typmod = -1): Interval {
   const itm: ItmIn = { usec: 0n, mday: 0, mon: 0, year: 0 };
   const fields = parseDateTimeFields(text, INTERVAL_WORKBUF);
-  let r: DtErr | 'late' | 'early' | null = fields === null ? 'bad' : decodeInterval(fields, itm);
+  let r: DtErr | 'late' | 'early' | null = fields === null ? 'bad' : decodeInterval(fields, typmodRange(typmod), itm);
   if (r === 'bad') {
     itm.usec = 0n;
     itm.mday = 0;
@@ -831,7 +947,7 @@ export function parseInterval(text: string): Interval {
   if ((months === INT32_MAX && itm.mday === INT32_MAX && itm.usec === INT64_MAX) || (months === INT32_MIN && itm.mday === INT32_MIN && itm.usec === INT64_MIN)) {
     throw new PgError(SQLSTATE.datetime_value_out_of_range, 'interval out of range');
   }
-  return new Interval(months, itm.mday, itm.usec);
+  return adjustIntervalForTypmod(new Interval(months, itm.mday, itm.usec), typmod);
 }
 
 /** interval_send: int64 time (µs), int32 days, int32 months, big-endian. */

@@ -115,6 +115,28 @@ test('interval input and output', async () => {
   ]);
 });
 
+test('interval typmods: SQL-standard literals, columns, casts and format_type', async () => {
+  await both('CREATE TABLE ivt (a interval day, b interval(2), c interval hour to second(1), d interval minute to second, e interval year, f interval hour to minute)');
+  await all('interval typmods', [
+    // A bare number takes the literal's last field; the fields below it are dropped.
+    "SELECT INTERVAL '7' DAY, INTERVAL '2' MINUTE, INTERVAL '3' HOUR, INTERVAL '5' YEAR, INTERVAL '5' MONTH, INTERVAL '1.5' SECOND",
+    "SELECT INTERVAL '1 day 2 hours' HOUR, INTERVAL '1-2' YEAR TO MONTH, INTERVAL '3 4:05:06' DAY TO SECOND, INTERVAL '3 4:05:06' DAY TO MINUTE",
+    "SELECT INTERVAL '10:20' MINUTE TO SECOND, INTERVAL '10:20' HOUR TO MINUTE, INTERVAL '10:20:30' HOUR TO SECOND, INTERVAL '4 10' DAY TO HOUR",
+    "SELECT INTERVAL '1.234567' SECOND(3), '1.234567 s'::interval(2), INTERVAL(3) '1.23456 s', INTERVAL '-1.5555555' SECOND(2), INTERVAL '1' SECOND(7)",
+    "SELECT INTERVAL '1 year 5 months 3 days' YEAR, '1 day 03:04:05.678'::interval hour to minute, CAST('5' AS interval month)",
+    // Text is read as seconds first, then the typmod applies (CoerceViaIO), unlike a literal.
+    "SELECT '7'::text::interval day, ('90 seconds'::text)::interval minute",
+    "SELECT '1 s'::interval(-1)",
+    "SELECT 'x'::interval(9999999)",
+    "INSERT INTO ivt VALUES ('5', '1.555 s', '1 day 01:02:03.456', '10:20', '3 years 11 months', '10:20:30')",
+    'SELECT * FROM ivt',
+    "UPDATE ivt SET a = '3', d = '01:02', f = interval '1 day 05:06:07'",
+    'SELECT a::text, d::text, f::text FROM ivt',
+    "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'ivt'::regclass AND attnum > 0 ORDER BY attnum",
+    "SELECT now() - INTERVAL '7' DAY < now(), INTERVAL '1' YEAR + INTERVAL '2' MONTH",
+  ]);
+});
+
 test('timestamp and date arithmetic', async () => {
   await all('arithmetic', [
     "SELECT timestamp '2024-01-31 10:00' + interval '1 month', timestamp '2024-02-29' + interval '1 year', timestamp '2024-03-31' - interval '1 mon'",

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { oracleForFile } from '../support/pglite.js';
 import { SEED } from '../support/seed.js';
 import { Rng } from '../support/random_query/rng.js';
-import { parseInterval, formatInterval, intervalMul, intervalDiv, justifyHours, justifyDays, justifyInterval, type Interval } from '../../src/types/interval.js';
+import { parseInterval, formatInterval, intervalTypmodIn, intervalMul, intervalDiv, justifyHours, justifyDays, justifyInterval, type Interval } from '../../src/types/interval.js';
 import { parseTimestamp, formatTimestamp } from '../../src/types/datetime.js';
 import { timestampPlusInterval, timestampDiff, dateTrunc, extractTimestamp, age } from '../../src/types/datetime_funcs.js';
 import { typeIoByName } from '../../src/types/type_io.js';
@@ -195,6 +195,29 @@ test(`interval inputs of ParseDateTime's pieces agree with PostgreSQL (seed ${SE
   assert.equal(mismatches.length, 0, `VECGRES_SEED=${SEED}:\n${mismatches.slice(0, 15).join('\n')}`);
   // Only infinite intervals are refused.
   assert.ok(refused < inputs.length / 10, `${refused} of ${inputs.length} refused`);
+});
+
+test(`interval literals with a typmod read as PostgreSQL reads them (seed ${SEED})`, async () => {
+  const rng = new Rng(SEED ^ 0x7e3d);
+  const typmods: [string, number[]][] = [
+    ['year', [1 << 2]], ['month', [1 << 1]], ['day', [1 << 3]], ['hour', [1 << 10]], ['minute', [1 << 11]], ['second', [1 << 12]],
+    ['year to month', [(1 << 2) | (1 << 1)]], ['day to hour', [(1 << 3) | (1 << 10)]], ['day to minute', [(1 << 3) | (1 << 10) | (1 << 11)]],
+    ['day to second', [(1 << 3) | (1 << 10) | (1 << 11) | (1 << 12)]], ['hour to minute', [(1 << 10) | (1 << 11)]],
+    ['hour to second', [(1 << 10) | (1 << 11) | (1 << 12)]], ['minute to second', [(1 << 11) | (1 << 12)]],
+    ['second(2)', [1 << 12, 2]], ['day to second(0)', [(1 << 3) | (1 << 10) | (1 << 11) | (1 << 12), 0]], ['(4)', [0x7fff, 4]],
+  ];
+  const mismatches: string[] = [];
+  const n = Math.max(50, Math.floor(N / 2));
+  for (let i = 0; i < n; i++) {
+    const input = rng.chance(0.5) ? soupInterval(rng) : randomInterval(rng);
+    const [words, mods] = typmods[rng.int(0, typmods.length - 1)]!;
+    const got = ours(() => formatInterval(parseInterval(input, intervalTypmodIn(mods))));
+    if (!got.ok && got.code === '0A000') continue;
+    const r = await oracle.tryText(`'${input.replaceAll("'", "''")}'::interval ${words}`, []);
+    const want: Outcome = r.ok ? { ok: true, text: r.text } : { ok: false, code: r.code };
+    if (JSON.stringify(want) !== JSON.stringify(got)) mismatches.push(`${JSON.stringify(input)}::interval ${words}: PostgreSQL ${JSON.stringify(want)}, vecgres ${JSON.stringify(got)}`);
+  }
+  assert.equal(mismatches.length, 0, `VECGRES_SEED=${SEED}:\n${mismatches.slice(0, 15).join('\n')}`);
 });
 
 function randomTimestamp(rng: Rng): string {

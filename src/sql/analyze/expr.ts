@@ -60,7 +60,7 @@ import {
 import { prettyStoredExpr } from '../parser/deparse_raw.js';
 import { CATALOG_OIDS, DEFAULT_TABLESPACE, GLOBAL_TABLESPACE, SHARED_DESCRIPTIONS } from './system_views.js';
 import { format as formatText, quoteLiteral, quoteNullable } from '../../types/text_funcs.js';
-import { Interval, intervalNeg } from '../../types/interval.js';
+import { Interval, intervalNeg, intervalTypmodIn } from '../../types/interval.js';
 import {
   timestampTypmodIn, adjustTimestampTypmod, timestampToDate, dateToTimestamp, age as ageFn, adjustTimeTypmod, timestampToTime,
 } from '../../types/datetime_funcs.js';
@@ -644,6 +644,7 @@ export function resolveTypeName(tn: PgNode, enumType?: (name: string) => EnumSql
           case 'timestamptz': typmod = timestampTypmodIn(ns, base === 'timestamptz'); break;
           case 'time': typmod = timestampTypmodIn(ns, false, 'TIME'); break;
           case 'timetz': typmod = timestampTypmodIn(ns, true, 'TIME'); break;
+          case 'interval': typmod = intervalTypmodIn(ns); break;
           default: typmod = bitTypmodIn(ns, true); break;
         }
       } catch (err) {
@@ -684,7 +685,7 @@ export function coerceTo(scope: ExprScope, e: Expr, type: SqlType, typmod: numbe
   if (e.k === 'const' && e.type === 'unknown') {
     const reg = regInputExpr(scope, e, type, location ?? -1);
     if (reg !== null) return reg;
-    const v = literalInput(scope, e.value, type, location);
+    const v = literalInput(scope, e.value, type, location, typmod);
     return { k: 'const', type, value: typmod >= 0 && hasTypmodCoercion(type) ? castValue(v, type, type, typmod, scope.zone, false) : v };
   }
   if (e.type === 'unknown') return regInputExpr(scope, e, type, location ?? -1) ?? { k: 'cast', type, from: 'text', typmod, arg: e };
@@ -1014,7 +1015,7 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
   const reg = regInputExpr(scope, arg, type, location) ?? regOutputExpr(scope, arg, type, typmod);
   if (reg !== null) return reg;
   if (arg.k === 'const' && arg.type === 'unknown') {
-    const v = literalInput(scope, arg.value, type, location);
+    const v = literalInput(scope, arg.value, type, location, typmod);
     return castConst(type, typmod, typmod >= 0 && hasTypmodCoercion(type) ? castValue(v, type, type, typmod, scope.zone, true) : v);
   }
   if (!canCast(arg.type, type)) {
@@ -1056,8 +1057,11 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
  * The input function applied to an untyped literal (typmod -1, as PostgreSQL's coerce_type):
  * an error it raises points at the literal, as PostgreSQL's parser error callback does.
  */
-function literalInput(scope: ExprScope, value: Value, type: SqlType, location: number | undefined): Value {
+function literalInput(scope: ExprScope, value: Value, type: SqlType, location: number | undefined, typmod = -1): Value {
   try {
+    // interval's input takes a literal's typmod (coerce_type's one exception): its fields give
+    // a bare number its unit (`INTERVAL '7' DAY`).
+    if (type === 'interval' && typmod >= 0) return castValue(value, 'unknown', type, typmod, scope.zone, true, 1, scope.clock);
     // A reg* literal (or an array of them) names objects, an enum literal a label of its type:
     // their input reads the catalog.
     if ((type.startsWith('reg') || hasEnumElements(type)) && typeof value === 'string') return valueFromText(value, type, -1, scope.zone, scopeRegCatalog(scope));

@@ -31,7 +31,7 @@ import { parseBytea, formatBytea } from '../../types/bytea.js';
 import { Jsonb, parseJsonb, parseJson } from '../../types/jsonb.js';
 import { parseArrayLiteral, formatArray } from './arrays.js';
 import { parseTimestamp, parseDate, parseTime, formatTimestamp, formatDate, formatTime, type DateTimeClock } from '../../types/datetime.js';
-import { Interval, parseInterval, formatInterval } from '../../types/interval.js';
+import { Interval, parseInterval, formatInterval, adjustIntervalForTypmod, intervalTypmodOut } from '../../types/interval.js';
 import {
   adjustTimestampTypmod, adjustTimeTypmod, checkTimestamp, dateToTimestamp, intervalToTime, isFiniteTimestamp, timestampToDate, timestampToTime,
   timeToInterval,
@@ -234,6 +234,7 @@ export function formatSqlType(type: SqlType, typmod: number, schema = ''): strin
     case 'timestamptz': return typmod >= 0 ? `timestamp(${typmod}) with time zone` : 'timestamp with time zone';
     case 'time': return typmod >= 0 ? `time(${typmod}) without time zone` : 'time without time zone';
     case 'timetz': return typmod >= 0 ? `time(${typmod}) with time zone` : 'time with time zone';
+    case 'interval': return `interval${intervalTypmodOut(typmod)}`;
     case 'bit': return dims('bit');
     case 'varbit': return dims('bit varying');
     case 'vector': case 'halfvec': case 'sparsevec': return dims(schema + type);
@@ -401,7 +402,7 @@ export function isVectorFamily(t: SqlType): boolean {
 export function hasTypmodCoercion(t: SqlType): boolean {
   // An array's typmod is its elements' (`varchar(3)[]`), applied element by element.
   if (isArrayType(t)) return hasTypmodCoercion(elemTypeOf(t));
-  return isVectorFamily(t) || t === 'numeric' || t === 'varchar' || t === 'bpchar' || t === 'timestamp' || t === 'timestamptz' || t === 'time' || t === 'timetz';
+  return isVectorFamily(t) || t === 'numeric' || t === 'varchar' || t === 'bpchar' || t === 'timestamp' || t === 'timestamptz' || t === 'time' || t === 'timetz' || t === 'interval';
 }
 
 /** PostgreSQL's date/time category (typcategory D): date, timestamp, timestamptz. */
@@ -554,7 +555,7 @@ export function valueFromText(text: string, type: SqlType, typmod: number, zone:
     case 'timetz':
       return parseTimetz(text, typmod, zone, clock);
     case 'interval':
-      return parseInterval(text);
+      return parseInterval(text, typmod);
     case 'varchar':
     case 'bpchar':
       return charCoerce(type, text, typmod, false);
@@ -773,14 +774,17 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
   if (from === 'unknown' || isStringType(from)) {
     if (to === 'text') return v;
     // As PostgreSQL's coerce_type: the input function without a typmod, then the length
-    // coercion (so `'01'::bit(3)` pads while an INSERT into bit(3) must match).
-    const x = valueFromText(v as string, to, -1, zone, undefined, clock);
+    // coercion (so `'01'::bit(3)` pads while an INSERT into bit(3) must match). interval's
+    // input alone takes the typmod of a literal, whose fields decide a bare number's unit
+    // (`INTERVAL '7' DAY`); text cast to interval reads it as seconds first.
+    const x = valueFromText(v as string, to, to === 'interval' && from === 'unknown' ? typmod : -1, zone, undefined, clock);
     return typmod >= 0 && hasTypmodCoercion(to) ? castValue(x, to, to, typmod, zone, explicit) : x;
   }
   if (from === to && (to === 'timestamp' || to === 'timestamptz')) {
     return adjustTimestampTypmod(v as bigint, typmod);
   }
   if (from === 'time' && to === 'time') return adjustTimeTypmod(v as number, typmod);
+  if (from === 'interval' && to === 'interval') return adjustIntervalForTypmod(v as Interval, typmod);
   if (to === 'timetz' && !isStringType(from)) {
     // timetz_scale, time_timetz (the session zone's offset on the transaction's date), timestamptz_timetz.
     const t = from === 'timetz' ? (v as TimeTz) : from === 'time' ? timeToTimetz(v as number, zone, clock)
