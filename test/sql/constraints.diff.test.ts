@@ -387,15 +387,28 @@ test('constraint attributes vecgres does not have are 0A000 in SQL words; ENFORC
     ['CREATE TABLE attr_t (a int, CONSTRAINT c CHECK (a > 0) NOT ENFORCED)', 'NOT ENFORCED constraints'],
     ['CREATE TABLE attr_t (a int, FOREIGN KEY (a) REFERENCES attr_ref NOT ENFORCED)', 'NOT ENFORCED constraints'],
     ['ALTER TABLE attr_ref ADD CHECK (id > 0) NOT ENFORCED', 'NOT ENFORCED constraints'],
-    ['CREATE TABLE attr_t (a int CHECK (a > 0) NOT ENFORCED)', 'constraint NOT ENFORCED'],
-    ['ALTER TABLE attr_ref ADD COLUMN c int CHECK (c > 0) NOT ENFORCED', 'constraint NOT ENFORCED'],
-    ['CREATE TABLE attr_t (a int UNIQUE DEFERRABLE)', 'constraint DEFERRABLE'],
+    ['CREATE TABLE attr_t (a int CHECK (a > 0) NOT ENFORCED)', 'NOT ENFORCED constraints'],
+    ['ALTER TABLE attr_ref ADD COLUMN c int CHECK (c > 0) NOT ENFORCED', 'NOT ENFORCED constraints'],
+    ['CREATE TABLE attr_t (a int UNIQUE DEFERRABLE)', 'DEFERRABLE constraints'],
+    ['CREATE TABLE attr_t (a int REFERENCES attr_ref INITIALLY DEFERRED)', 'DEFERRABLE constraints'],
     ['CREATE TABLE attr_t (a int, CONSTRAINT nn NOT NULL a)', 'table constraint NOT NULL'],
     ['CREATE TABLE attr_t (a int, EXCLUDE (a WITH =))', 'table constraint EXCLUDE'],
   ];
   for (const [q, feature] of refused) assert.deepEqual(await ours(q), { ok: false, code: '0A000', message: `${feature} is not supported` }, q);
   const mismatches: string[] = [];
   const taken = [
+    // transformConstraintAttrs: an attribute must follow a constraint that takes it (42601).
+    'CREATE TABLE attr_x (a int CHECK (a > 0) DEFERRABLE)',
+    'CREATE TABLE attr_x (a int NOT NULL INITIALLY DEFERRED)',
+    'CREATE TABLE attr_x (a int DEFERRABLE)',
+    'CREATE TABLE attr_x (a int UNIQUE NOT DEFERRABLE INITIALLY DEFERRED)',
+    'CREATE TABLE attr_x (a int UNIQUE DEFERRABLE NOT DEFERRABLE)',
+    'CREATE TABLE attr_x (a int UNIQUE INITIALLY DEFERRED INITIALLY IMMEDIATE)',
+    'CREATE TABLE attr_x (a int UNIQUE ENFORCED)',
+    'CREATE TABLE attr_x (a int CHECK (a > 0) ENFORCED NOT ENFORCED)',
+    'ALTER TABLE attr_ref ADD COLUMN c int DEFAULT 1 NOT DEFERRABLE',
+    'CREATE TABLE attr_x (a int UNIQUE NOT DEFERRABLE INITIALLY IMMEDIATE, b int PRIMARY KEY NOT DEFERRABLE)',
+    'DROP TABLE attr_x',
     'CREATE TABLE attr_t (a int, b int CHECK (b > 0) ENFORCED, CONSTRAINT c CHECK (a > 0) ENFORCED, FOREIGN KEY (a) REFERENCES attr_ref ENFORCED)',
     'INSERT INTO attr_ref VALUES (1)',
     'INSERT INTO attr_t VALUES (1, 1)',

@@ -621,9 +621,7 @@ export function resolveTypeName(tn: PgNode, enumType?: (name: string) => EnumSql
   let typmod = -1;
   const mods: PgNode[] = tn.typmods ?? [];
   if (mods.length > 0) {
-    if (base === 'text') {
-      typmod = -1;
-    } else if (!hasTypmodCoercion(base)) {
+    if (!hasTypmodCoercion(base)) {
       throw new PgError(SQLSTATE.syntax_error, `type modifier is not allowed for type "${last}"`, pos(tn.location));
     } else {
       const ns = mods.map((m) => {

@@ -35,7 +35,7 @@ import { hasEnumElements } from '../../types/enum_value.js';
 import { referencedKeyExists } from './foreign_keys.js';
 import { parseStoredExpr } from './index_keys.js';
 import { assignAddedColumnOids, assignAddedConstraintOids, assignAlteredColumnOids, enumTypeOf } from './catalog_describe.js';
-import { constraintKeyword, enforceable, createUniqueConstraintIndexes, prepareConstraints, referencingForeignKeys, type PendingConstraint } from './table_constraints.js';
+import { applyConstraintAttrs, constraintKeyword, createUniqueConstraintIndexes, prepareConstraints, referencingForeignKeys, type PendingConstraint } from './table_constraints.js';
 import { valueToText } from '../analyze/types.js';
 import { columnRefNames, renameColumnRefs, walkRaw } from '../parser/walk.js';
 import { hasRowType } from '../analyze/namespace.js';
@@ -271,6 +271,7 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
   let rawDefault: PgNode | null = null;
   let rawGeneration: PgNode | null = null;
   const at = t.def.columns.length;
+  applyConstraintAttrs((cd.constraints ?? []) as PgNode[]);
   for (const cn of (cd.constraints ?? []) as PgNode[]) {
     const c = cn.Constraint;
     switch (c.contype) {
@@ -294,9 +295,13 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
         throw pgErr.featureNotSupported('ALTER TABLE ... ADD COLUMN ... PRIMARY KEY');
       case 'CONSTR_IDENTITY':
         throw pgErr.featureNotSupported('identity columns');
+      case 'CONSTR_ATTR_DEFERRABLE':
+      case 'CONSTR_ATTR_NOT_DEFERRABLE':
+      case 'CONSTR_ATTR_DEFERRED':
+      case 'CONSTR_ATTR_IMMEDIATE':
       case 'CONSTR_ATTR_ENFORCED':
-        // ENFORCED after a CHECK or FOREIGN KEY is what it already is (PostgreSQL rejects it elsewhere).
-        if (!enforceable(cd.constraints, cn)) throw pgErr.featureNotSupported(`constraint ${constraintKeyword(c.contype)}`);
+      case 'CONSTR_ATTR_NOT_ENFORCED':
+        // Set on the constraint they follow by applyConstraintAttrs.
         break;
       case 'CONSTR_GENERATED':
         if (rawGeneration !== null) throw new PgError('42601', `multiple generation clauses specified for column "${colname}" of table "${t.name}"`);

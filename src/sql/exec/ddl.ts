@@ -12,7 +12,7 @@ import { identitySequence, nextvalDefault } from './sequences.js';
 import { chooseConstraintName, nameNewNotNulls } from './constraints.js';
 import { PgError, SQLSTATE, pgErr, pos } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef } from '../../storage/table.js';
-import { constraintKeyword, enforceable, createUniqueConstraintIndexes, dropDependentForeignKeys, prepareConstraints, type PendingConstraint } from './table_constraints.js';
+import { applyConstraintAttrs, constraintKeyword, createUniqueConstraintIndexes, dropDependentForeignKeys, prepareConstraints, type PendingConstraint } from './table_constraints.js';
 import { dropDependentViews, wrongObjectType } from './views.js';
 import { columnKey, type IndexDef } from '../../storage/catalog.js';
 import { relationKey } from '../../storage/schema_def.js';
@@ -166,6 +166,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
       col.sequence = `${name}_${colname}_seq`;
       sequences.push(col.sequence);
     }
+    applyConstraintAttrs((cd.constraints ?? []) as PgNode[]);
     for (const cn of (cd.constraints ?? []) as PgNode[]) {
       const c = cn.Constraint;
       switch (c.contype) {
@@ -215,9 +216,13 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
             if ((c.options as PgNode[] | undefined)?.length) identityOptions.push(seq);
           }
           break;
+        case 'CONSTR_ATTR_DEFERRABLE':
+        case 'CONSTR_ATTR_NOT_DEFERRABLE':
+        case 'CONSTR_ATTR_DEFERRED':
+        case 'CONSTR_ATTR_IMMEDIATE':
         case 'CONSTR_ATTR_ENFORCED':
-          // ENFORCED after a CHECK or FOREIGN KEY is what it already is (PostgreSQL rejects it elsewhere).
-          if (!enforceable(cd.constraints, cn)) throw pgErr.featureNotSupported(`constraint ${constraintKeyword(c.contype)}`);
+        case 'CONSTR_ATTR_NOT_ENFORCED':
+          // Set on the constraint they follow by applyConstraintAttrs.
           break;
         case 'CONSTR_GENERATED':
           // Analyzed once every column is known: the expression may read a later column.

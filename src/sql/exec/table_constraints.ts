@@ -106,12 +106,71 @@ const CONSTRAINT_KEYWORDS: Record<string, string> = {
   CONSTR_ATTR_ENFORCED: 'ENFORCED', CONSTR_ATTR_NOT_ENFORCED: 'NOT ENFORCED',
 };
 
-/** True when column constraint `attr` (ENFORCED) follows a CHECK or FOREIGN KEY in `list`, as it must. */
-export function enforceable(list: readonly PgNode[], attr: PgNode): boolean {
-  const at = list.indexOf(attr);
-  const prev = at > 0 ? list[at - 1]?.Constraint?.contype : undefined;
-  return prev === 'CONSTR_CHECK' || prev === 'CONSTR_FOREIGN';
+/**
+ * transformConstraintAttrs (parse_utilcmd.c): a column's `DEFERRABLE`, `NOT DEFERRABLE`,
+ * `INITIALLY DEFERRED / IMMEDIATE`, `ENFORCED` and `NOT ENFORCED` come from the grammar as
+ * nodes of their own after the constraint they modify; they are checked against it and set on
+ * it here (where vecgres cannot keep a setting, prepareConstraints says 0A000 for it).
+ * @throws PgError 42601 `misplaced DEFERRABLE clause` (after a CHECK, NOT NULL, DEFAULT or
+ *   nothing), `multiple DEFERRABLE/NOT DEFERRABLE clauses not allowed`, `constraint declared
+ *   INITIALLY DEFERRED must be DEFERRABLE`, `misplaced ENFORCED clause` and the like.
+ */
+export function applyConstraintAttrs(list: readonly PgNode[]): void {
+  let last: PgNode | null = null;
+  let sawDeferrability = false;
+  let sawInitially = false;
+  let sawEnforced = false;
+  const fail = (message: string, c: PgNode): never => {
+    throw new PgError(SQLSTATE.syntax_error, message, pos(c.location));
+  };
+  const keyed = (c: PgNode | null): boolean =>
+    c !== null && (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_EXCLUSION' || c.contype === 'CONSTR_FOREIGN');
+  for (const node of list) {
+    const c = node.Constraint as PgNode | undefined;
+    if (c === undefined) continue;
+    switch (c.contype) {
+      case 'CONSTR_ATTR_DEFERRABLE':
+      case 'CONSTR_ATTR_NOT_DEFERRABLE': {
+        const not = c.contype === 'CONSTR_ATTR_NOT_DEFERRABLE';
+        if (!keyed(last)) fail(`misplaced ${not ? 'NOT ' : ''}DEFERRABLE clause`, c);
+        if (sawDeferrability) fail('multiple DEFERRABLE/NOT DEFERRABLE clauses not allowed', c);
+        sawDeferrability = true;
+        last!.deferrable = !not;
+        if (not && sawInitially && last!.initdeferred === true) fail('constraint declared INITIALLY DEFERRED must be DEFERRABLE', c);
+        break;
+      }
+      case 'CONSTR_ATTR_DEFERRED':
+      case 'CONSTR_ATTR_IMMEDIATE': {
+        const deferred = c.contype === 'CONSTR_ATTR_DEFERRED';
+        if (!keyed(last)) fail(`misplaced INITIALLY ${deferred ? 'DEFERRED' : 'IMMEDIATE'} clause`, c);
+        if (sawInitially) fail('multiple INITIALLY IMMEDIATE/DEFERRED clauses not allowed', c);
+        sawInitially = true;
+        last!.initdeferred = deferred;
+        if (deferred) {
+          // INITIALLY DEFERRED alone implies DEFERRABLE.
+          if (!sawDeferrability) last!.deferrable = true;
+          else if (last!.deferrable !== true) fail('constraint declared INITIALLY DEFERRED must be DEFERRABLE', c);
+        }
+        break;
+      }
+      case 'CONSTR_ATTR_ENFORCED':
+      case 'CONSTR_ATTR_NOT_ENFORCED': {
+        const not = c.contype === 'CONSTR_ATTR_NOT_ENFORCED';
+        if (last === null || (last.contype !== 'CONSTR_CHECK' && last.contype !== 'CONSTR_FOREIGN')) fail(`misplaced ${not ? 'NOT ' : ''}ENFORCED clause`, c);
+        if (sawEnforced) fail('multiple ENFORCED/NOT ENFORCED clauses not allowed', c);
+        sawEnforced = true;
+        last!.is_enforced = !not;
+        break;
+      }
+      default:
+        last = c;
+        sawDeferrability = false;
+        sawInitially = false;
+        sawEnforced = false;
+    }
+  }
 }
+
 
 /** `contype` of a parsed Constraint as SQL writes it (`NOT ENFORCED`, `EXCLUDE`). */
 export function constraintKeyword(contype: unknown): string {

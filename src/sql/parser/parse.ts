@@ -53,6 +53,20 @@ export async function loadParser(): Promise<void> {
 }
 
 /**
+ * The SQLSTATE of an error the grammar raises (gram.y): most are syntax errors, but its checks
+ * of window frames (42P20), of float precision (22023) and of what is not yet implemented or
+ * cannot be marked on a constraint (0A000) carry their own codes.
+ */
+function grammarErrorCode(message: string): string {
+  if (/^frame (start|end|starting from) /.test(message)) return '42P20';
+  if (/^precision for type float must be /.test(message)) return SQLSTATE.invalid_parameter_value;
+  if (/ is not yet implemented$/.test(message) || /^[A-Z ]+ constraints cannot be marked (DEFERRABLE|NOT VALID|NO INHERIT|NOT ENFORCED|ENFORCED)$/.test(message)) {
+    return SQLSTATE.feature_not_supported;
+  }
+  return SQLSTATE.syntax_error;
+}
+
+/**
  * Parses `sql` into statements (cached; the returned trees are shared, never mutate them).
  * @throws PgError 42601 syntax_error with PostgreSQL's message and 1-based position.
  */
@@ -70,8 +84,7 @@ export function parseSql(sql: string): RawStatement[] {
     const err = (continued ?? e) as { message?: string; sqlDetails?: { message?: string; cursorPosition?: number } };
     const message = err.sqlDetails?.message ?? String(err.message ?? e);
     const pos = err.sqlDetails?.cursorPosition;
-    // The grammar's window frame checks raise ERRCODE_WINDOWING_ERROR, not a syntax error (gram.y).
-    const code = /^frame (start|end|starting from) /.test(message) ? '42P20' : SQLSTATE.syntax_error;
+    const code = grammarErrorCode(message);
     throw new PgError(code, message, pos === undefined || pos < 0 ? {} : { position: pos + 1 });
   }
   return remember(sql, tree);
