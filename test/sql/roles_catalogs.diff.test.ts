@@ -10,9 +10,10 @@
  * column.
  */
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { openSqlPair } from '../support/sql_pair.js';
 
-const { checkAll, both } = await openSqlPair();
+const { checkAll, both, ours } = await openSqlPair();
 
 await both('CREATE TABLE t1 (id int PRIMARY KEY, v int)');
 await both('CREATE TABLE t2 (id int, w int)');
@@ -84,5 +85,12 @@ test('the tableoid system column; column names that are system column names', as
     'CREATE TABLE gen (a int, b int GENERATED ALWAYS AS (tableoid::int) STORED)',
     'INSERT INTO gen (a) VALUES (1)',
     `SELECT b = 'gen'::regclass::int FROM gen`,
+    // A name that is no relation's system column stays an ordinary missing column.
+    'SELECT xmax FROM (SELECT 1) s',
   ]);
+  // The other system columns exist in PostgreSQL; vecgres keeps no row-version values to show.
+  for (const [q, col] of [['SELECT ctid, id FROM t1', 'ctid'], ['SELECT t1.xmin FROM t1', 'xmin'], ['INSERT INTO t1 (id) VALUES (99) RETURNING xmax = 0', 'xmax']] as const) {
+    const r = await ours(q);
+    assert.ok(!r.ok && r.code === '0A000' && r.message === `system column "${col}" is not supported`, `${q}: ${JSON.stringify(r)}`);
+  }
 });

@@ -52,6 +52,18 @@ export type RangeTblEntry =
   /** A WITH item, defined `levelsUp` query levels out (0: this query's WITH). */
   | (RteBase & { kind: 'cte'; cte: CteDef; levelsUp: number });
 
+
+/**
+ * The system columns of a table other than tableoid: PostgreSQL has them (row versions' ctid,
+ * xmin, xmax, cmin, cmax), vecgres keeps no such values to show, so reading one is 0A000
+ * rather than "does not exist".
+ */
+const UNSUPPORTED_SYSTEM_COLUMNS: ReadonlySet<string> = new Set(['ctid', 'xmin', 'cmin', 'xmax', 'cmax']);
+
+function unsupportedSystemColumn(name: string, location: number): PgError {
+  return new PgError(SQLSTATE.feature_not_supported, `system column "${name}" is not supported`, pos(location));
+}
+
 /**
  * A set-operation tree (PostgreSQL's SetOperationStmt): leaves are SELECT levels whose output
  * columns are already coerced to the tree's column types; `colTypes` of an operation is the
@@ -251,6 +263,7 @@ export class ParseState implements ExprScope {
           if (i < 0) {
             const sys = name === 'tableoid' ? p.tableoidOf(it, location) : null;
             if (sys !== null) return sys;
+            if (UNSUPPORTED_SYSTEM_COLUMNS.has(name) && p.tableoidOf(it, location, true) !== null) throw unsupportedSystemColumn(name, location);
             throw new PgError(SQLSTATE.undefined_column, `column ${rel}.${name} does not exist`, { ...this.columnHint(rel, name), ...pos(location) });
           }
           return withLoc(shiftLevels(it.colExprs[i]!, up), location);
@@ -301,6 +314,9 @@ export class ParseState implements ExprScope {
         const owners = p.namespace.filter((it) => it.colsVisible && p!.visible(it) && p!.tableoidOf(it, location, true) !== null);
         if (owners.length > 1) throw new PgError(SQLSTATE.ambiguous_column, `column reference "${name}" is ambiguous`, pos(location));
         if (owners.length === 1) return p.tableoidOf(owners[0]!, location)!;
+      }
+      if (UNSUPPORTED_SYSTEM_COLUMNS.has(name) && p.namespace.some((it) => it.colsVisible && p!.visible(it) && p!.tableoidOf(it, location, true) !== null)) {
+        throw unsupportedSystemColumn(name, location);
       }
     }
     for (let p: ParseState | null = this; p !== null; p = p.parent) {
