@@ -134,6 +134,8 @@ test('interval typmods: SQL-standard literals, columns, casts and format_type', 
     'SELECT a::text, d::text, f::text FROM ivt',
     "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'ivt'::regclass AND attnum > 0 ORDER BY attnum",
     "SELECT now() - INTERVAL '7' DAY < now(), INTERVAL '1' YEAR + INTERVAL '2' MONTH",
+    // ARRAY[...]::t[] casts each element with the typmod (transformArrayExpr).
+    "SELECT CAST(ARRAY['5', '1 hour'] AS interval day[]), ARRAY['3', '10:20']::interval minute to second[], ARRAY['5']::text[]::interval day[]",
   ]);
 });
 

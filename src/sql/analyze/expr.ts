@@ -756,6 +756,21 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
       if (n.arg?.A_ArrayExpr !== undefined && (n.arg.A_ArrayExpr.elements ?? []).length === 0 && isArrayType(type)) {
         return { k: 'const', type, value: new PgArray(elemTypeOf(type), [], []) };
       }
+      // ARRAY[...]::t[]: each element is cast to t explicitly, with the typmod (transformArrayExpr
+      // given the cast's type), so `ARRAY['5']::interval day[]` reads '5' as days.
+      const elements: PgNode[] = n.arg?.A_ArrayExpr?.elements ?? [];
+      if (elements.length > 0 && isArrayType(type) && !elements.some((it) => it.A_ArrayExpr !== undefined)) {
+        const elemType = elemTypeOf(type);
+        const elems = elements.map((it) => {
+          const e = analyzeExpr(scope, it);
+          const loc = leftmostLoc(it);
+          return castExpr(scope, e, elemType, typmod, e.k === 'const' && e.type === 'unknown' ? (it.A_Const?.location ?? loc) : loc);
+        });
+        const arr: Expr = elems.every((e) => e.k === 'const')
+          ? { k: 'const', type, value: buildArray(type as ArraySqlType, elems.map((e) => (e as { value: Value }).value)) }
+          : { k: 'array', type: type as ArraySqlType, elems };
+        return castExpr(scope, arr, type, typmod, n.location ?? n.typeName.location);
+      }
       const arg = analyzeExpr(scope, n.arg);
       // Input errors of an untyped literal point at the literal; a missing cast at the `::`.
       const at = arg.k === 'const' && arg.type === 'unknown' ? n.arg.A_Const?.location : undefined;
