@@ -608,7 +608,7 @@ export function resolveTypeName(tn: PgNode, enumType?: (name: string) => EnumSql
       return { type: tn.arrayBounds !== undefined ? `${e}[]` : e, typmod: -1 };
     }
     // `"char"` (the one-byte type) reaches here quoted; plain CHAR is bpchar.
-    if (isUnsupportedBuiltinType(last)) {
+    if ((names.length === 1 || names[0] === 'pg_catalog') && isUnsupportedBuiltinType(last)) {
       throw new PgError(SQLSTATE.feature_not_supported, `type ${last === 'char' ? '"char"' : last} is not supported`, pos(tn.location));
     }
     // A table's or view's row type exists in PostgreSQL: not "does not exist".

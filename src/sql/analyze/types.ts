@@ -32,6 +32,7 @@ import { Jsonb, parseJsonb, parseJson } from '../../types/jsonb.js';
 import { parseArrayLiteral, formatArray } from './arrays.js';
 import { parseTimestamp, parseDate, parseTime, formatTimestamp, formatDate, formatTime, type DateTimeClock } from '../../types/datetime.js';
 import { Interval, parseInterval, formatInterval, adjustIntervalForTypmod, intervalTypmodOut } from '../../types/interval.js';
+import { PG_TYPE_NAMES } from './pg_type_names.js';
 import {
   adjustTimestampTypmod, adjustTimeTypmod, checkTimestamp, dateToTimestamp, intervalToTime, isFiniteTimestamp, timestampToDate, timestampToTime,
   timeToInterval,
@@ -360,14 +361,13 @@ const TYPE_BY_NAME: Record<string, SqlType> = {
  * normalises them): naming one is 0A000 "type X is not supported", not 42704 "does not
  * exist", which would be false.
  */
-const UNSUPPORTED_TYPES = new Set([
-  'money', 'inet', 'cidr', 'macaddr', 'macaddr8',
-  'point', 'line', 'lseg', 'box', 'path', 'polygon', 'circle', 'tsvector', 'tsquery', 'xml',
-  'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange', 'pg_lsn', 'txid_snapshot', 'jsonpath',
-  'smallserial', 'serial2', 'char',
-]);
+/** Type names PostgreSQL has (pg_type_names.ts); those vecgres lacks are 0A000, not 42704. */
+const UNSUPPORTED_TYPES = PG_TYPE_NAMES;
 
-/** True for a PostgreSQL type name vecgres does not support yet. */
+/**
+ * True for a name PostgreSQL gives a type (asked about a name vecgres did not resolve: one it
+ * has not implemented).
+ */
 export function isUnsupportedBuiltinType(name: string): boolean {
   return UNSUPPORTED_TYPES.has(name);
 }
