@@ -34,7 +34,8 @@ import { Jsonb, parseJsonb, parseJson } from './jsonb.js';
 import { PgArray, type ArrayElement } from './pgarray.js';
 import { formatTimestamp, formatDate, formatTime, TIMESTAMP_START_DAYS, DATE_END_DAYS } from './datetime.js';
 import { UTC_ZONE } from './timezone.js';
-import { Interval, formatInterval, intervalSend, intervalRecv } from './interval.js';
+import { Interval, formatInterval, intervalSend, intervalRecv, adjustIntervalForTypmod } from './interval.js';
+import { charCoerce } from './character.js';
 import { oidSend, oidRecv } from './oid.js';
 import { TimeTz, formatTimetz, timetzSend, timetzRecv } from './timetz.js';
 import { adjustTimestampTypmod, checkTimestamp, isFiniteDate, isFiniteTimestamp, timeRecv } from './datetime_funcs.js';
@@ -205,8 +206,10 @@ const SCALARS: readonly [name: string, oid: number, arrayOid: number, typlen: nu
     },
     (b) => fixed(b, 8).getFloat64(0),
   ],
-  ['bpchar', 1042, 1014, -1, (v) => utf8.encode(v as string), (b) => textRecv(b)],
-  ['varchar', 1043, 1015, -1, (v) => utf8.encode(v as string), (b) => textRecv(b)],
+  // bpchar_recv / varchar_recv apply the typmod as their input functions do (22001 when too
+  // long but for trailing spaces; char(n) padded).
+  ['bpchar', 1042, 1014, -1, (v) => utf8.encode(v as string), (b, t) => charCoerce('bpchar', textRecv(b), t, false)],
+  ['varchar', 1043, 1015, -1, (v) => utf8.encode(v as string), (b, t) => charCoerce('varchar', textRecv(b), t, false)],
   // date: int32 days since 2000-01-01; timestamp / timestamptz: int64 microseconds since then.
   [
     'date', 1082, 1182, 4,
@@ -221,7 +224,8 @@ const SCALARS: readonly [name: string, oid: number, arrayOid: number, typlen: nu
   ['time', 1083, 1183, 8, (v) => int64Send(BigInt(v as number)), (b, t) => timeRecv(fixed(b, 8).getBigInt64(0), t)],
   ['timestamp', 1114, 1115, 8, (v) => int64Send(v as bigint), (b, t) => timestampRecv(fixed(b, 8).getBigInt64(0), t)],
   ['timestamptz', 1184, 1185, 8, (v) => int64Send(v as bigint), (b, t) => timestampRecv(fixed(b, 8).getBigInt64(0), t)],
-  ['interval', 1186, 1187, 16, (v) => intervalSend(v as Interval), (b) => (fixed(b, 16), intervalRecv(b))],
+  // interval_recv applies the typmod (AdjustIntervalForTypmod), as interval_in does.
+  ['interval', 1186, 1187, 16, (v) => intervalSend(v as Interval), (b, t) => (fixed(b, 16), adjustIntervalForTypmod(intervalRecv(b), t))],
   // timetz: int64 microseconds since midnight, then int32 seconds west of UTC.
   ['timetz', 1266, 1270, 12, (v) => timetzSend(v as TimeTz), (b, t) => { const dv = fixed(b, 12); return timetzRecv(dv.getBigInt64(0), dv.getInt32(8), t); }],
   ['bit', 1560, 1561, -1, (v) => bitSend(v as BitString), (b, t) => bitRecv(b, t, false)],

@@ -154,6 +154,24 @@ test('COPY of time columns: TO byte for byte and FROM PGlite output, every forma
   await sameRows('SELECT * FROM times_in ORDER BY id');
 });
 
+test('binary COPY FROM applies each column typmod as the receive functions do', async () => {
+  // Wider values sent in binary into narrower columns: varchar_recv / bpchar_recv check the
+  // length (22001 unless only spaces are cut; char(n) pads), interval_recv keeps the fields,
+  // numeric_recv, timestamp_recv and time_recv round.
+  await both(`CREATE TABLE tm_src (id int, t text, iv interval, n numeric, ts timestamp)`);
+  await both(`INSERT INTO tm_src VALUES (1, 'ab', '1 day 05:06:07.891', 1.2345, '2024-01-01 10:00:00.6'), (2, 'abc   ', '7', 2, '2024-01-01')`);
+  await both(`CREATE TABLE tm_dst (id int, t varchar(3), iv interval day, n numeric(5,2), ts timestamp(0))`);
+  await both(`CREATE TABLE tm_chr (id int, t char(3), iv interval(1), n numeric, ts timestamp)`);
+  await both(`CREATE TABLE tm_short (id int, t varchar(2), iv interval, n numeric, ts timestamp)`);
+  const out = await same(`COPY tm_src TO '/dev/blob' BINARY`);
+  assert.ok(out.ok && out.bytes !== null);
+  const data = Buffer.from(out.bytes, 'hex');
+  for (const table of ['tm_dst', 'tm_chr', 'tm_short']) {
+    await same(`COPY ${table} FROM '/dev/blob' BINARY`, data);
+    await sameRows(`SELECT id, t, t::text, iv::text, n::text, ts::text FROM ${table} ORDER BY id`);
+  }
+});
+
 test('COPY FROM: defaults, serials, column lists, HEADER MATCH, escapes', async () => {
   await both(`CREATE TABLE d (id serial PRIMARY KEY, label text DEFAULT 'none', n int NOT NULL DEFAULT 42, v vector(2))`);
   await same(`COPY d (v) FROM '/dev/blob'`, '[1,2]\n[3,4]\n');
