@@ -278,7 +278,7 @@ for (const [name, oid, arrayOid] of SCALARS) {
     elemOid: oid,
     arrayOid: 0,
     send: (v) => arraySend(v as PgArray, elem),
-    recv: (b) => arrayRecv(b, elem),
+    recv: (b, t) => arrayRecv(b, elem, t),
     toJs: identity,
   });
 }
@@ -299,7 +299,7 @@ function enumArrayTypeIo(elemType: EnumSqlType): TypeIo {
   return {
     name: `${elemType}[]`, typname: `_${elem.typname}`, oid: enumArrayOid(elemType), typlen: -1, elemOid: elem.oid, arrayOid: 0,
     send: (v) => arraySend(v as PgArray, elem),
-    recv: (b) => arrayRecv(b, elem),
+    recv: (b, t) => arrayRecv(b, elem, t),
     toJs: identity,
   };
 }
@@ -362,6 +362,18 @@ function arraySend(a: PgArray, elem: TypeIo): Uint8Array {
   return out;
 }
 
+/** SQL's names of the types format_type prints that way; others print as their typname. */
+const SQL_TYPE_NAMES: Readonly<Record<string, string>> = {
+  int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean',
+  varchar: 'character varying', bpchar: 'character', varbit: 'bit varying', timestamp: 'timestamp without time zone',
+  timestamptz: 'timestamp with time zone', time: 'time without time zone', timetz: 'time with time zone',
+};
+
+/** format_type_extended(oid, -1, FORMAT_TYPE_ALLOW_INVALID) of a type vecgres knows by typname (`???` for none). */
+function formatTypeName(name: string | undefined): string {
+  return name === undefined ? '???' : SQL_TYPE_NAMES[name] ?? name;
+}
+
 /** PostgreSQL's MAXDIM. */
 const ARRAY_MAX_DIMS = 6;
 
@@ -371,7 +383,7 @@ const ARRAY_MAX_DIMS = 6;
  * expected ...`, 08P01 for a short buffer, 22P03 `insufficient data left in message` inside an
  * element. Lower bounds other than 1 are refused (vecgres arrays start at 1): 0A000.
  */
-function arrayRecv(b: Uint8Array, elem: TypeIo): PgArray {
+function arrayRecv(b: Uint8Array, elem: TypeIo, typmod: number): PgArray {
   if (b.length < 12) throw insufficient();
   const dv = view(b);
   const ndim = dv.getInt32(0);
@@ -380,7 +392,8 @@ function arrayRecv(b: Uint8Array, elem: TypeIo): PgArray {
   if (ndim < 0 || ndim > ARRAY_MAX_DIMS) throw new PgError(SQLSTATE.invalid_binary_representation, `invalid number of dimensions: ${ndim}`);
   if (flags !== 0 && flags !== 1) throw new PgError(SQLSTATE.invalid_binary_representation, 'invalid array flags');
   if (elemOid !== elem.oid) {
-    throw new PgError(SQLSTATE.datatype_mismatch, `binary data has array element type ${elemOid} instead of expected ${elem.oid}`);
+    const shown = (oid: number): string => formatTypeName(typeIoByOid(oid)?.name);
+    throw new PgError(SQLSTATE.datatype_mismatch, `binary data has array element type ${elemOid} (${shown(elemOid)}) instead of expected ${elem.oid} (${shown(elem.oid)})`);
   }
   if (b.length < 12 + 8 * ndim) throw insufficient();
   const dims: number[] = [];
@@ -405,7 +418,8 @@ function arrayRecv(b: Uint8Array, elem: TypeIo): PgArray {
       continue;
     }
     if (len < 0 || p + len > b.length) throw new PgError(SQLSTATE.invalid_binary_representation, 'insufficient data left in message');
-    elems.push(elem.recv(b.subarray(p, p + len), -1) as ArrayElement);
+    // array_recv hands the column's typmod to each element's receive function.
+    elems.push(elem.recv(b.subarray(p, p + len), typmod) as ArrayElement);
     p += len;
   }
   if (p !== b.length) throw new PgError(SQLSTATE.invalid_binary_representation, 'incorrect binary data format in array element');

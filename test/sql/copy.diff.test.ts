@@ -166,6 +166,16 @@ test('binary COPY FROM applies each column typmod as the receive functions do', 
   const out = await same(`COPY tm_src TO '/dev/blob' BINARY`);
   assert.ok(out.ok && out.bytes !== null);
   const data = Buffer.from(out.bytes, 'hex');
+  // Arrays: array_recv hands the column's typmod to each element (and names both element types).
+  await both(`CREATE TABLE tm_asrc (id int, n numeric[], iv interval[], t text[])`);
+  await both(`INSERT INTO tm_asrc VALUES (1, '{1.25,2}', '{1 day 02:00}', '{a}')`);
+  await both(`CREATE TABLE tm_adst (id int, n numeric(3,1)[], iv interval day[], t text[])`);
+  await both(`CREATE TABLE tm_avc (id int, n numeric[], iv interval[], t varchar(2)[])`);
+  const arrays = await same(`COPY tm_asrc TO '/dev/blob' BINARY`);
+  assert.ok(arrays.ok && arrays.bytes !== null);
+  await same(`COPY tm_adst FROM '/dev/blob' BINARY`, Buffer.from(arrays.bytes, 'hex'));
+  await sameRows('SELECT id, n::text, iv::text, t::text FROM tm_adst');
+  await same(`COPY tm_avc FROM '/dev/blob' BINARY`, Buffer.from(arrays.bytes, 'hex'));
   for (const table of ['tm_dst', 'tm_chr', 'tm_short']) {
     await same(`COPY ${table} FROM '/dev/blob' BINARY`, data);
     await sameRows(`SELECT id, t, t::text, iv::text, n::text, ts::text FROM ${table} ORDER BY id`);
