@@ -176,6 +176,14 @@ test('binary COPY FROM applies each column typmod as the receive functions do', 
   await same(`COPY tm_adst FROM '/dev/blob' BINARY`, Buffer.from(arrays.bytes, 'hex'));
   await sameRows('SELECT id, n::text, iv::text, t::text FROM tm_adst');
   await same(`COPY tm_avc FROM '/dev/blob' BINARY`, Buffer.from(arrays.bytes, 'hex'));
+  // The same through text: array_in hands its typmod to each element's input function too.
+  await both('TRUNCATE tm_adst');
+  await both(`CREATE TABLE tm_ts (id int, ts timestamp(0)[])`);
+  await same(`COPY tm_adst FROM '/dev/blob'`, '2\t{1.25,NULL}\t{"1 day 02:00"}\t{a}\n');
+  await sameRows('SELECT id, n::text, iv::text, t::text FROM tm_adst');
+  await same(`COPY tm_avc FROM '/dev/blob'`, '2\t{1.25}\t{}\t{abc}\n');
+  await same(`COPY tm_ts FROM '/dev/blob' CSV`, '1,"{""2024-01-01 10:00:00.6""}"\n');
+  await sameRows('SELECT id, ts::text FROM tm_ts');
   for (const table of ['tm_dst', 'tm_chr', 'tm_short']) {
     await same(`COPY ${table} FROM '/dev/blob' BINARY`, data);
     await sameRows(`SELECT id, t, t::text, iv::text, n::text, ts::text FROM ${table} ORDER BY id`);

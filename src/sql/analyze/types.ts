@@ -547,7 +547,8 @@ export function valueFromText(text: string, type: SqlType, typmod: number, zone:
       return parseUuid(text);
     case 'timestamp':
     case 'timestamptz':
-      return parseTimestamp(text, type, zone, clock);
+      // timestamp_in rounds to its typmod's precision (COPY and array elements pass one).
+      return adjustTimestampTypmod(parseTimestamp(text, type, zone, clock), typmod);
     case 'date':
       return parseDate(text, zone, clock);
     case 'time':
@@ -605,7 +606,8 @@ export function valueFromText(text: string, type: SqlType, typmod: number, zone:
         return reg.enumIn(enumTypeOid(type), text);
       }
       const elem = elemTypeOf(type);
-      return parseArrayLiteral(text, typeName(type), (t) => valueFromText(t, elem, -1, zone, reg, clock) as ArrayElement, elem);
+      // array_in hands its typmod to each element's input function (varchar(2)[] checks lengths).
+      return parseArrayLiteral(text, typeName(type), (t) => valueFromText(t, elem, typmod, zone, reg, clock) as ArrayElement, elem);
     }
   }
 }
