@@ -669,6 +669,32 @@ function parseIso8601Number(s: string, from: number): { val: bigint; fval: numbe
 const ISO_DATE_UNITS: Record<string, string> = { Y: 'year', M: 'month', W: 'week', D: 'day' };
 const ISO_TIME_UNITS: Record<string, string> = { H: 'hour', M: 'minute', S: 'second' };
 
+const ISO_EXTENDED_DATE = ['year', 'month', 'day'] as const;
+const ISO_EXTENDED_TIME = ['hour', 'minute', 'second'] as const;
+
+/**
+ * DecodeISO8601Interval's extended alternative format (`Y-M-D`, `h:m:s`) from its first number
+ * (`val`, `fval`, read before `unit`, the character after it; `p` just past that): up to three
+ * numbers of `units` separated by `sep`. The date part may stop at `T` (`tBreaks`), the time
+ * part starts there: `result` 'T' with `p` at the `T`; null when the input ends, else the error.
+ */
+function readExtended(str: string, p: number, units: readonly string[], sep: string, tBreaks: boolean, val: bigint, fval: number, unit: string, itm: ItmIn): { result: DtErr | 'T' | null; p: number } {
+  if (addUnit(units[0]!, val, fval, itm) === 'overflow') return { result: 'overflow', p };
+  if (unit === '\0') return { result: null, p };
+  if (tBreaks && unit === 'T') return { result: 'T', p };
+  for (let i = 1; i < units.length; i++) {
+    const n = parseIso8601Number(str, p);
+    if (typeof n === 'string') return { result: n, p };
+    p = n.end;
+    if (addUnit(units[i]!, n.val, n.fval, itm) === 'overflow') return { result: 'overflow', p };
+    if (p >= str.length) return { result: null, p };
+    if (tBreaks && str[p] === 'T') return { result: 'T', p };
+    if (i === units.length - 1 || str[p] !== sep) return { result: 'bad', p };
+    p++;
+  }
+  return { result: 'bad', p };
+}
+
 /**
  * DecodeISO8601Interval on the input as given (case and spaces kept): the format with
  * designators (`P1Y2M3DT4H5M6.5S`, `P2W`; units in any order, fractions in any field) and the
@@ -729,36 +755,12 @@ function decodeIso8601Interval(str: string, itm: ItmIn): DtErr | null {
       if (extended) {
         // Extended alternative format: Y-M-D.
         if (havefield) return 'bad';
-        if (addUnit('year', val, fval, itm) === 'overflow') return 'overflow';
-        if (unit === '\0') return null;
-        if (unit === 'T') {
-          datepart = false;
-          havefield = false;
-          continue;
-        }
-        const m = parseIso8601Number(str, p);
-        if (typeof m === 'string') return m;
-        p = m.end;
-        if (addUnit('month', m.val, m.fval, itm) === 'overflow') return 'overflow';
-        if (p >= str.length) return null;
-        if (str[p] === 'T') {
-          datepart = false;
-          havefield = false;
-          continue;
-        }
-        if (str[p] !== '-') return 'bad';
-        p++;
-        const d = parseIso8601Number(str, p);
-        if (typeof d === 'string') return d;
-        p = d.end;
-        if (addUnit('day', d.val, d.fval, itm) === 'overflow') return 'overflow';
-        if (p >= str.length) return null;
-        if (str[p] === 'T') {
-          datepart = false;
-          havefield = false;
-          continue;
-        }
-        return 'bad';
+        const r = readExtended(str, p, ISO_EXTENDED_DATE, '-', true, val, fval, unit, itm);
+        if (r.result !== 'T') return r.result;
+        p = r.p;
+        datepart = false;
+        havefield = false;
+        continue;
       }
     } else {
       let extended = false;
@@ -786,21 +788,8 @@ function decodeIso8601Interval(str: string, itm: ItmIn): DtErr | null {
       if (extended) {
         // Extended alternative format: h:m:s.
         if (havefield) return 'bad';
-        if (addUnit('hour', val, fval, itm) === 'overflow') return 'overflow';
-        if (unit === '\0') return null;
-        const m = parseIso8601Number(str, p);
-        if (typeof m === 'string') return m;
-        p = m.end;
-        if (addUnit('minute', m.val, m.fval, itm) === 'overflow') return 'overflow';
-        if (p >= str.length) return null;
-        if (str[p] !== ':') return 'bad';
-        p++;
-        const s = parseIso8601Number(str, p);
-        if (typeof s === 'string') return s;
-        p = s.end;
-        if (addUnit('second', s.val, s.fval, itm) === 'overflow') return 'overflow';
-        if (p >= str.length) return null;
-        return 'bad';
+        const r = readExtended(str, p, ISO_EXTENDED_TIME, ':', false, val, fval, unit, itm).result;
+        return r === 'T' ? 'bad' : r;
       }
     }
     havefield = true;
