@@ -53,17 +53,25 @@ function literal(a: Float32Array, off: number, dim: number): string {
 
 const INDEX_SQL = 'CREATE INDEX items_hnsw ON items USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)';
 
+/**
+ * The multi-row INSERT of rows [from, from + n) with (id, vector) parameters, each vector as
+ * `vector` makes it from its Float32Array view.
+ */
+function insertStatement(base: Float32Array, dim: number, from: number, n: number, vector: (v: Float32Array) => unknown): [string, unknown[]] {
+  const vals: string[] = [];
+  const params: unknown[] = [];
+  for (let r = 0; r < n; r++) {
+    vals.push(`($${2 * r + 1}, $${2 * r + 2})`);
+    params.push(from + r, vector(base.subarray((from + r) * dim, (from + r + 1) * dim)));
+  }
+  return [`INSERT INTO items VALUES ${vals.join(',')}`, params];
+}
+
 async function loadVecgres(db: Vecgres, base: Float32Array, dim: number, rows: number, batch: number): Promise<number> {
   const t = nowMs();
   for (let i = 0; i < rows; i += batch) {
-    const n = Math.min(batch, rows - i);
-    const vals: string[] = [];
-    const params: unknown[] = [];
-    for (let r = 0; r < n; r++) {
-      vals.push(`($${2 * r + 1}, $${2 * r + 2})`);
-      params.push(i + r, base.subarray((i + r) * dim, (i + r + 1) * dim));
-    }
-    await db.query(`INSERT INTO items VALUES ${vals.join(',')}`, params);
+    const [sql, params] = insertStatement(base, dim, i, Math.min(batch, rows - i), (v) => v);
+    await db.query(sql, params);
   }
   return (nowMs() - t) / 1000;
 }
@@ -75,17 +83,8 @@ async function loadVecgres(db: Vecgres, base: Float32Array, dim: number, rows: n
  */
 function paramStatements(base: Float32Array, dim: number, rows: number, batch: number, form: 'text' | 'array'): [string, unknown[]][] {
   const statements: [string, unknown[]][] = [];
-  for (let i = 0; i < rows; i += batch) {
-    const n = Math.min(batch, rows - i);
-    const vals: string[] = [];
-    const params: unknown[] = [];
-    for (let r = 0; r < n; r++) {
-      vals.push(`($${2 * r + 1}, $${2 * r + 2})`);
-      const v = base.subarray((i + r) * dim, (i + r + 1) * dim);
-      params.push(i + r, form === 'text' ? formatVector(v) : Array.from(v));
-    }
-    statements.push([`INSERT INTO items VALUES ${vals.join(',')}`, params]);
-  }
+  const vector = form === 'text' ? formatVector : (v: Float32Array) => Array.from(v);
+  for (let i = 0; i < rows; i += batch) statements.push(insertStatement(base, dim, i, Math.min(batch, rows - i), vector));
   return statements;
 }
 
