@@ -115,11 +115,7 @@ export function parseVector(text: string, typmod = -1): Float32Array {
  *   22P02 for an element that is not a number.
  */
 export function vectorFromNumbers(a: ArrayLike<unknown>, typmod = -1): Float32Array {
-  let v: Float32Array | null;
-  if (a instanceof Float32Array) v = a;
-  // Arrays apart from typed arrays, so that each loop sees one kind of element access.
-  else if (Array.isArray(a)) v = copyNumbers(a);
-  else v = copyNumbers(a);
+  const v = a instanceof Float32Array ? a : copyNumbers(a);
   if (v === null) return parseVector(`[${Array.from(a, String).join(',')}]`, typmod);
   checkDim(v.length);
   for (let i = 0; i < v.length; i++) checkElement(v[i]!);
